@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { applyChanges, countrySeries, pruneBefore, type TrafficState } from "./traffic-rows";
+
+describe("chart rows from live changes", () => {
+  it("keeps the latest value per complete window, zero-filled, leaving out the window still filling", () => {
+    const state: TrafficState = { values: new Map(), lastSeq: 0 };
+    applyChanges(state, [
+      ["FR", "athletics", 0, 5, 1],
+      ["FR", "swimming", 10_000, 3, 2],
+      ["FR", "athletics", 0, 9, 3],
+      ["US", "athletics", 0, 100, 4],
+    ]);
+    expect(state.lastSeq).toBe(4);
+    const series = countrySeries(state, "FR", 0, 35_000, 10_000, 2); // [30 000, 40 000) still filling
+    expect(series.sports).toEqual(["athletics", "swimming"]);
+    expect(series.rows).toEqual([
+      { time: 0, athletics: 9, swimming: 0 },
+      { time: 10_000, athletics: 0, swimming: 3 },
+      { time: 20_000, athletics: 0, swimming: 0 },
+    ]);
+    expect(series.recentActions).toBe(3);
+  });
+
+  it("forgets buckets older than the window", () => {
+    const state: TrafficState = { values: new Map(), lastSeq: 0 };
+    applyChanges(state, [
+      ["FR", "athletics", 0, 5, 1],
+      ["FR", "athletics", 60_000, 7, 2],
+    ]);
+    pruneBefore(state, 30_000);
+    expect([...state.values.keys()]).toEqual(["FR|athletics|60000"]);
+  });
+});

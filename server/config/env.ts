@@ -1,0 +1,79 @@
+// Every environment variable Peaklight reads, parsed once with zod. A bad value stops the process with a
+// message naming the variable and what it expects. .env.example and the README list the same variables.
+import { z } from "zod";
+
+const integer = (expected: string) => z.coerce.number({ error: `expected ${expected}` }).int(`expected ${expected}`);
+const port = integer("a port number 1-65535").min(1, "expected a port number 1-65535").max(65_535, "expected a port number 1-65535");
+const positiveInt = integer("a positive integer").positive("expected a positive integer");
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    error: "expected true or false",
+  })
+  .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "expected a postgresql:// URL" })
+    .optional()
+    .describe("PostgreSQL to use; unset starts an embedded one under PEAKLIGHT_DATA_DIR"),
+  PEAKLIGHT_DATA_DIR: z.string().min(1).default(".data"),
+  EMBEDDED_PG_PORT: port.default(54329),
+  PORT: port.default(3000),
+  PEAKLIGHT_WEB_MODE: z.enum(["dev", "prod"]).default("dev"),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "expected host:port[,host:port...]")
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default("peaklight"),
+  KAFKA_GROUP_ID: z.string().min(1).default("peaklight-aggregator"),
+  KAFKA_TOPIC_USER_ACTIONS: z.string().min(1).default("user-actions"),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
+  BUCKET_SECONDS: positiveInt.default(10),
+  ALLOWED_LATENESS_SECONDS: integer("a whole number of seconds ≥ 0").min(0, "expected a whole number of seconds ≥ 0").default(30),
+  FLUSH_INTERVAL_MS: positiveInt.default(1000),
+  DEMO_REPLAY: flag.default(true),
+  DEMO_SEED: integer("an integer seed").default(42),
+  DEMO_ACTIONS_PER_SECOND: positiveInt.default(400),
+  PEAKLIGHT_PROCESS: z.string().optional().describe("label in log lines; set by worker/start.ts"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (process.env by default); throws ConfigError listing every bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty string means "unset" for every variable, as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const given = present[name];
+      return `${name}: ${issue.message}${given === undefined ? "" : ` (got "${given}")`}`;
+    }),
+  );
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+/** The stream transport the configuration selects: Kafka when brokers are given, else in-process. */
+export function streamTransportKind(config: Config): "kafka" | "inproc" {
+  return config.KAFKA_BROKERS ? "kafka" : "inproc";
+}

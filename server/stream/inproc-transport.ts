@@ -1,0 +1,126 @@
+// The embedded default stream: a partitioned, offset-addressed log in this process's memory. It behaves like
+// a one-member Kafka consumer group so the worker code is identical; it keeps nothing across restarts.
+import {
+  partitionForKey,
+  type ConsumeOptions,
+  type OutgoingMessage,
+  type StreamRecord,
+  type StreamSubscription,
+  type StreamTransport,
+} from "./transport";
+
+interface PartitionLog {
+  /** Offset of records[0]; records before it were consumed by every group and released. */
+  baseOffset: number;
+  records: StreamRecord[];
+}
+
+interface Group {
+  topic: string;
+  positions: number[];
+}
+
+const MAX_BATCH = 5_000;
+
+export class InProcessTransport implements StreamTransport {
+  readonly kind = "inproc" as const;
+  private readonly topics = new Map<string, PartitionLog[]>();
+  private readonly groups = new Set<Group>();
+  private wakeUp: (() => void) | undefined;
+  private closed = false;
+
+  async ensureTopic(topic: string, partitions: number): Promise<void> {
+    if (this.topics.has(topic)) return;
+    this.topics.set(
+      topic,
+      Array.from({ length: partitions }, () => ({ baseOffset: 0, records: [] })),
+    );
+  }
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const log = this.partitionsOf(topic);
+    for (const message of messages) {
+      const partition = log[partitionForKey(message.key, log.length)]!;
+      partition.records.push({
+        offset: String(partition.baseOffset + partition.records.length),
+        key: message.key,
+        value: Buffer.from(message.value),
+      });
+    }
+    this.wakeUp?.();
+  }
+
+  async consume(options: ConsumeOptions): Promise<StreamSubscription> {
+    const log = this.partitionsOf(options.topic);
+    const group: Group = { topic: options.topic, positions: log.map((p) => p.baseOffset) };
+    this.groups.add(group);
+    await options.onAssigned?.(log.map((_, index) => index));
+    let running = true;
+    const loop = (async () => {
+      while (running && !this.closed) {
+        let delivered = false;
+        for (let partition = 0; partition < log.length && running; partition++) {
+          const partitionLog = log[partition]!;
+          const from = group.positions[partition]! - partitionLog.baseOffset;
+          if (from >= partitionLog.records.length) continue;
+          const records = partitionLog.records.slice(from, from + MAX_BATCH);
+          await options.onBatch({ topic: options.topic, partition, records });
+          group.positions[partition]! += records.length;
+          delivered = true;
+          this.release(options.topic, partition);
+        }
+        if (!delivered) {
+          await new Promise<void>((resolve) => {
+            this.wakeUp = resolve;
+            setTimeout(resolve, 200);
+          });
+        }
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        this.wakeUp?.();
+        await loop;
+        this.groups.delete(group);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeUp?.();
+  }
+
+  /** Records not yet consumed, summed over partitions: what a Kafka operator would call lag. */
+  lag(topic: string): number {
+    let lag = 0;
+    for (const group of this.groups) {
+      if (group.topic !== topic) continue;
+      this.partitionsOf(topic).forEach((partition, index) => {
+        lag += partition.baseOffset + partition.records.length - group.positions[index]!;
+      });
+    }
+    return lag;
+  }
+
+  private partitionsOf(topic: string): PartitionLog[] {
+    const log = this.topics.get(topic);
+    if (!log) throw new Error(`Unknown in-process topic "${topic}": call ensureTopic first`);
+    return log;
+  }
+
+  /** Drops records every group has consumed, so a long demo keeps memory flat. */
+  private release(topic: string, partition: number): void {
+    let minPosition = Infinity;
+    for (const group of this.groups) {
+      if (group.topic === topic) minPosition = Math.min(minPosition, group.positions[partition]!);
+    }
+    const partitionLog = this.partitionsOf(topic)[partition]!;
+    const releasable = minPosition - partitionLog.baseOffset;
+    if (releasable > 1_000 && Number.isFinite(releasable)) {
+      partitionLog.records.splice(0, releasable);
+      partitionLog.baseOffset += releasable;
+    }
+  }
+}

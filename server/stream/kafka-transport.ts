@@ -1,0 +1,118 @@
+// The production stream: Apache Kafka through kafkajs. Messages are keyed by country|sport so one partition
+// (and so one worker of the consumer group) owns each series; batches are acknowledged only after the
+// worker has stored their effect and next offset in Postgres.
+import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type {
+  ConsumeOptions,
+  OutgoingMessage,
+  StreamSubscription,
+  StreamTransport,
+} from "./transport";
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+}
+
+const KAFKA_TO_PINO = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+  [logLevel.NOTHING]: "silent",
+} as const;
+
+export class KafkaTransport implements StreamTransport {
+  readonly kind = "kafka" as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    const log = options.log.child({ component: "kafkajs" });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }: LogEntry) => {
+          const { message, ...fields } = entry;
+          const method = KAFKA_TO_PINO[level];
+          if (method !== "silent") log[method](fields, message);
+        },
+    });
+  }
+
+  async ensureTopic(topic: string, partitions: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = await admin.listTopics();
+      if (!existing.includes(topic)) {
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        this.options.log.info({ topic, partitions }, "created Kafka topic");
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  async consume(options: ConsumeOptions): Promise<StreamSubscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // Generous session timeout: a batch is one Postgres transaction and may take a while on a busy box.
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.consumers.add(consumer);
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const partitions = event.payload.memberAssignment[options.topic] ?? [];
+      void options.onAssigned?.(partitions);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
+        if (!isRunning() || batch.messages.length === 0) return;
+        await options.onBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          records: batch.messages.map((m) => ({
+            offset: m.offset,
+            key: m.key ? m.key.toString("utf8") : null,
+            value: m.value,
+          })),
+        });
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+}

@@ -1,0 +1,106 @@
+// The stream worker's batch step: decode a partition batch, skip what the stored offset says is already
+// counted, fold the rest into event-time buckets, and store it all with the next offset in one transaction.
+import type { Logger } from "pino";
+import type { Db } from "../db/client";
+import { decodeUserAction, type UserAction } from "../stream/messages";
+import type { StreamBatch } from "../stream/transport";
+import { loadNextOffsets, writePartitionBatch, type DeadLetter } from "./bucket-store";
+import { aggregateActions, Watermark } from "./windowing";
+
+export interface AggregatorOptions {
+  db: Db;
+  consumerGroup: string;
+  topic: string;
+  windowSeconds: number;
+  allowedLatenessSeconds: number;
+  log: Logger;
+}
+
+export interface AggregatorStats {
+  batches: number;
+  actions: number;
+  lateActions: number;
+  deadLetters: number;
+  skippedAlreadyCounted: number;
+  bucketWrites: number;
+}
+
+export class TrafficAggregator {
+  readonly stats: AggregatorStats = {
+    batches: 0,
+    actions: 0,
+    lateActions: 0,
+    deadLetters: 0,
+    skippedAlreadyCounted: 0,
+    bucketWrites: 0,
+  };
+  /** Next offset to count per partition, as stored in Postgres; reloaded on every assignment. */
+  private nextOffsets: Map<number, bigint> | undefined;
+  private readonly watermarks = new Map<number, Watermark>();
+
+  constructor(private readonly options: AggregatorOptions) {}
+
+  /** Partitions moved: forget cached offsets (another worker may have advanced them) and watermarks. */
+  onAssigned(partitions: number[]): void {
+    this.nextOffsets = undefined;
+    for (const partition of [...this.watermarks.keys()]) {
+      if (!partitions.includes(partition)) this.watermarks.delete(partition);
+    }
+  }
+
+  async handleBatch(batch: StreamBatch): Promise<void> {
+    const { options } = this;
+    this.nextOffsets ??= await loadNextOffsets(options.db, options.consumerGroup, options.topic);
+    const alreadyCounted = this.nextOffsets.get(batch.partition) ?? 0n;
+    const fresh = batch.records.filter((record) => BigInt(record.offset) >= alreadyCounted);
+    this.stats.skippedAlreadyCounted += batch.records.length - fresh.length;
+    if (fresh.length === 0) return;
+
+    const actions: UserAction[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const record of fresh) {
+      const decoded = decodeUserAction(record.value);
+      if (decoded.ok) actions.push(decoded.action);
+      else
+        deadLetters.push({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: record.offset,
+          reason: decoded.reason,
+          payload: record.value?.toString("utf8") ?? "",
+        });
+    }
+
+    let watermark = this.watermarks.get(batch.partition);
+    if (!watermark) {
+      watermark = new Watermark(options.allowedLatenessSeconds * 1_000);
+      this.watermarks.set(batch.partition, watermark);
+    }
+    const aggregated = aggregateActions(actions, options.windowSeconds * 1_000, watermark);
+    const nextOffset = BigInt(fresh[fresh.length - 1]!.offset) + 1n;
+    await writePartitionBatch(options.db, {
+      consumerGroup: options.consumerGroup,
+      topic: batch.topic,
+      partition: batch.partition,
+      nextOffset: nextOffset.toString(),
+      windowSeconds: options.windowSeconds,
+      buckets: aggregated.buckets,
+      late: aggregated.late,
+      deadLetters,
+    });
+    this.nextOffsets.set(batch.partition, nextOffset);
+
+    const late = aggregated.late.reduce((sum, entry) => sum + entry.actions, 0);
+    this.stats.batches += 1;
+    this.stats.actions += actions.length - late;
+    this.stats.lateActions += late;
+    this.stats.deadLetters += deadLetters.length;
+    this.stats.bucketWrites += aggregated.buckets.length;
+    if (deadLetters.length > 0) {
+      options.log.warn(
+        { partition: batch.partition, count: deadLetters.length, firstReason: deadLetters[0]!.reason },
+        "parked bad messages in stream_dead_letter",
+      );
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// Process entry: the stream worker. Consumes user actions (Kafka or in-process), aggregates them into
+// event-time buckets in Postgres, and in the embedded default also plays the demo replay. Wiring only.
+import { getConfig, streamTransportKind } from "../server/config/env";
+import { createDb } from "../server/db/client";
+import { componentLogger } from "../server/observability/logger";
+import { startDemoReplay, type RunningReplay } from "../server/replay/demo-replay";
+import { installShutdown } from "../server/runtime/shutdown";
+import { createTransport } from "../server/stream/create-transport";
+import { resetOffsets } from "../server/traffic/bucket-store";
+import { TrafficAggregator } from "../server/traffic/aggregator";
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const log = componentLogger("stream-worker");
+  if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required by the stream worker");
+  const db = createDb(config.DATABASE_URL, 4);
+  const transport = createTransport(config, log);
+  const topic = config.KAFKA_TOPIC_USER_ACTIONS;
+  const groupId = config.KAFKA_GROUP_ID;
+  await transport.ensureTopic(topic, config.KAFKA_TOPIC_PARTITIONS);
+  if (transport.kind === "inproc") {
+    // The in-process stream starts empty on every run, so offsets stored by a previous run mean nothing.
+    await resetOffsets(db, groupId, topic);
+  }
+
+  const aggregator = new TrafficAggregator({
+    db,
+    consumerGroup: groupId,
+    topic,
+    windowSeconds: config.BUCKET_SECONDS,
+    allowedLatenessSeconds: config.ALLOWED_LATENESS_SECONDS,
+    log,
+  });
+  const subscription = await transport.consume({
+    groupId,
+    topic,
+    onBatch: (batch) => aggregator.handleBatch(batch),
+    onAssigned: (partitions) => {
+      log.info({ partitions }, "partitions assigned");
+      aggregator.onAssigned(partitions);
+    },
+  });
+
+  let replay: RunningReplay | undefined;
+  if (config.DEMO_REPLAY) {
+    replay = startDemoReplay({
+      transport,
+      topic,
+      seed: config.DEMO_SEED,
+      actionsPerSecond: config.DEMO_ACTIONS_PER_SECOND,
+      log: componentLogger("demo-replay"),
+    });
+  }
+  const statsTimer = setInterval(() => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"), 30_000);
+
+  log.info(
+    { transport: streamTransportKind(config), topic, groupId, windowSeconds: config.BUCKET_SECONDS, demo: config.DEMO_REPLAY },
+    "stream worker running",
+  );
+  installShutdown(log, [
+    { name: "stop demo replay", run: async () => replay?.stop() },
+    { name: "stop consuming (finishes the batch in flight)", run: () => subscription.stop() },
+    { name: "close stream", run: () => transport.close() },
+    {
+      name: "report",
+      run: async () => {
+        clearInterval(statsTimer);
+        log.info({ ...aggregator.stats }, "final stream stats");
+      },
+    },
+    { name: "close database", run: () => db.$disconnect() },
+  ]);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
