@@ -1,7 +1,7 @@
 // The production stream: Apache Kafka through kafkajs. Messages are keyed by country|sport so one partition
 // (and so one worker of the consumer group) owns each series; batches are acknowledged only after the
 // worker has stored their effect and next offset in Postgres.
-import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Consumer, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type {
   ConsumeOptions,
@@ -62,7 +62,11 @@ export class KafkaTransport implements StreamTransport {
 
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      // The Java-compatible murmur2 partitioner: a key lands where Kafka's own clients would put it.
+      this.producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await this.producer.connect();
     }
     await this.producer.send({ topic, acks: -1, messages });
