@@ -37,7 +37,10 @@ export function LiveView() {
 
   const window_ = live.window;
   const windowMs = (window_?.windowSeconds ?? 10) * 1_000;
-  const sportNames = useMemo(() => Object.fromEntries(window_?.sports.map((s) => [s.slug, s.name]) ?? []), [window_]);
+  const sportNames = useMemo(
+    () => Object.fromEntries(window_?.sports.map((s) => [s.slug, s.name]) ?? []),
+    [window_],
+  );
 
   const cards = useMemo(() => {
     if (!window_) return [];
@@ -73,7 +76,11 @@ export function LiveView() {
               ))}
             </select>
           </label>
-          <div role="group" aria-label="Time range" className="flex overflow-hidden rounded border border-slate-700">
+          <div
+            role="group"
+            aria-label="Time range"
+            className="flex overflow-hidden rounded border border-slate-700"
+          >
             {RANGES.map((range) => (
               <button
                 key={range}
@@ -98,8 +105,8 @@ export function LiveView() {
       {!window_ && !live.error && <p className="p-8 text-slate-400">Loading traffic…</p>}
       {window_ && cards.length === 0 && (
         <p className="rounded border border-slate-800 p-8 text-slate-400">
-          No traffic in the last {minutes} minutes yet. Charts appear as soon as the stream worker stores its first
-          10-second bucket.
+          No traffic in the last {minutes} minutes yet. Charts appear as soon as the stream worker stores its
+          first 10-second bucket.
         </p>
       )}
 
@@ -135,7 +142,9 @@ export function LiveView() {
             aria-pressed={focused?.country.code === country.code}
             onClick={() => setFocus(country.code)}
             className={`rounded-lg border p-3 text-left transition hover:border-slate-500 ${
-              focused?.country.code === country.code ? "border-amber-400/70 bg-slate-900" : "border-slate-800 bg-slate-900/40"
+              focused?.country.code === country.code
+                ? "border-amber-400/70 bg-slate-900"
+                : "border-slate-800 bg-slate-900/40"
             }`}
           >
             <div className="mb-1 flex items-baseline justify-between">
@@ -145,7 +154,7 @@ export function LiveView() {
             <TrafficChart
               rows={series.rows}
               sports={series.sports}
-                sportNames={sportNames}
+              sportNames={sportNames}
               height={130}
               compact
             />

@@ -29,9 +29,20 @@ export interface CountrySeries {
   recentActions: number;
 }
 
+/** Start of the oldest bucket held, for any country: before it there is no data, not zero traffic. */
+export function earliestBucket(state: TrafficState): number | undefined {
+  let earliest: number | undefined;
+  for (const key of state.values.keys()) {
+    const start = Number(key.slice(key.lastIndexOf("|") + 1));
+    if (earliest === undefined || start < earliest) earliest = start;
+  }
+  return earliest;
+}
+
 /**
- * Rows for one country's complete windows between `from` and `to`, zero where a window saw no actions. The
- * window still filling up is left out: drawn, it would always look like a sudden drop.
+ * Rows for one country's complete windows between `from` (or the first data held, if later) and `to`, zero
+ * where a window saw no actions. The window still filling up is left out: drawn, it would always look like a
+ * sudden drop.
  */
 export function countrySeries(
   state: TrafficState,
@@ -52,7 +63,8 @@ export function countrySeries(
   }
   const sports = [...perSport.keys()].sort();
   const rows: ChartRow[] = [];
-  const first = from - (from % windowMs);
+  const start = Math.max(from, earliestBucket(state) ?? from);
+  const first = start - (start % windowMs);
   let recentActions = 0;
   const recentFrom = to - (recentWindows + 1) * windowMs;
   for (let time = first; time + windowMs <= to; time += windowMs) {

@@ -2,7 +2,13 @@
 // Data lives in KAFKA_DATA_DIR (default .data/kafka); the client port is KAFKA_PORT (default 9092).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { brokerStatus, ensureKafkaJars, startBroker, stopBroker, waitForGroupCoordinator } from "./kafka/broker";
+import {
+  brokerStatus,
+  ensureKafkaJars,
+  startBroker,
+  stopBroker,
+  waitForGroupCoordinator,
+} from "./kafka/broker";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = path.resolve(repoRoot, process.env.KAFKA_DATA_DIR ?? ".data/kafka");
@@ -14,11 +20,14 @@ const usage = `usage: tsx scripts/kafka.ts <command>
 
 async function start(): Promise<number> {
   const port = Number(process.env.KAFKA_PORT ?? 9092);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`KAFKA_PORT must be a port number, not "${process.env.KAFKA_PORT}"`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`KAFKA_PORT must be a port number, not "${process.env.KAFKA_PORT}"`);
   const startedAt = Date.now();
   const broker = await startBroker({ dataDir, port });
   await waitForGroupCoordinator(broker.brokers);
-  console.log(`Kafka broker ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (pid ${broker.pid}, data ${dataDir}, log ${path.join(dataDir, "server.log")}).`);
+  console.log(
+    `Kafka broker ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (pid ${broker.pid}, data ${dataDir}, log ${path.join(dataDir, "server.log")}).`,
+  );
   console.log(`KAFKA_BROKERS=${broker.brokers}`);
   console.log("Press Ctrl-C to stop it.");
 
@@ -29,7 +38,9 @@ async function start(): Promise<number> {
     broker.exited.then(() => null),
   ]);
   if (signal === null) {
-    console.error(`The broker exited on its own; see ${path.join(dataDir, "server.log")} and ${path.join(dataDir, "jvm.out")}.`);
+    console.error(
+      `The broker exited on its own; see ${path.join(dataDir, "server.log")} and ${path.join(dataDir, "jvm.out")}.`,
+    );
     return 1;
   }
   // A second Ctrl-C while the broker shuts down should not kill us before it is done.

@@ -84,8 +84,13 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      say(`starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, "postgres")})`);
-      postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: config.EMBEDDED_PG_PORT });
+      say(
+        `starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, "postgres")})`,
+      );
+      postgres = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, "postgres"),
+        port: config.EMBEDDED_PG_PORT,
+      });
       await postgres.ensureDatabase("peaklight");
       databaseUrl = postgres.url("peaklight");
     }
@@ -104,7 +109,11 @@ async function main(): Promise<void> {
     const nextBin = path.join(root, "node_modules/next/dist/bin/next");
     if (config.PEAKLIGHT_WEB_MODE === "prod" && !existsSync(path.join(root, ".next/BUILD_ID"))) {
       say("building the web app (PEAKLIGHT_WEB_MODE=prod)");
-      const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: childEnv });
+      const build = spawnSync(process.execPath, [nextBin, "build"], {
+        cwd: root,
+        stdio: "inherit",
+        env: childEnv,
+      });
       if (build.status !== 0) throw new Error("next build failed");
     }
     const launch = (name: string, args: string[]) => {

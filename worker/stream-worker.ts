@@ -51,10 +51,19 @@ async function main(): Promise<void> {
       log: componentLogger("demo-replay"),
     });
   }
-  const statsTimer = setInterval(() => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"), 30_000);
+  const statsTimer = setInterval(
+    () => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"),
+    30_000,
+  );
 
   log.info(
-    { transport: streamTransportKind(config), topic, groupId, windowSeconds: config.BUCKET_SECONDS, demo: config.DEMO_REPLAY },
+    {
+      transport: streamTransportKind(config),
+      topic,
+      groupId,
+      windowSeconds: config.BUCKET_SECONDS,
+      demo: config.DEMO_REPLAY,
+    },
     "stream worker running",
   );
   installShutdown(log, [

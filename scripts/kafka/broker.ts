@@ -80,16 +80,32 @@ export async function ensureKafkaJars(cacheDir = ".cache/kafka"): Promise<string
   const libs = path.resolve(repoRoot, cacheDir, "libs");
   const marker = path.join(libs, ".complete");
   // The marker holds the pom's hash, so a version bump in pom.xml refetches.
-  const pomHash = createHash("sha256").update(await fs.readFile(pomPath)).digest("hex");
+  const pomHash = createHash("sha256")
+    .update(await fs.readFile(pomPath))
+    .digest("hex");
   if ((await fs.readFile(marker, "utf8").catch(() => "")) === pomHash) return libs;
 
   // Download beside the target and rename it into place, so a half-done or concurrent fetch never shows up as libs.
   const staging = `${libs}.tmp-${process.pid}`;
   await removeAbandonedStaging(path.dirname(libs));
-  await run("mvn", ["-q", "-B", "-Dstyle.color=never", "-f", pomPath, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${staging}`], {
-    prefix: "[mvn] ",
-    missing: "Maven (mvn) is not on PATH; install Maven 3 and Java 17 (e.g. apt-get install maven openjdk-17-jre-headless).",
-  });
+  await run(
+    "mvn",
+    [
+      "-q",
+      "-B",
+      "-Dstyle.color=never",
+      "-f",
+      pomPath,
+      "dependency:copy-dependencies",
+      "-DincludeScope=runtime",
+      `-DoutputDirectory=${staging}`,
+    ],
+    {
+      prefix: "[mvn] ",
+      missing:
+        "Maven (mvn) is not on PATH; install Maven 3 and Java 17 (e.g. apt-get install maven openjdk-17-jre-headless).",
+    },
+  );
   await fs.writeFile(path.join(staging, ".complete"), pomHash);
   await fs.rm(libs, { recursive: true, force: true });
   await fs.rename(staging, libs).catch(async (error: unknown) => {
@@ -102,7 +118,8 @@ export async function ensureKafkaJars(cacheDir = ".cache/kafka"): Promise<string
 async function removeAbandonedStaging(cacheDir: string): Promise<void> {
   for (const name of await fs.readdir(cacheDir).catch(() => [])) {
     const pid = Number(/^libs\.tmp-(\d+)$/.exec(name)?.[1]);
-    if (pid && (pid === process.pid || !isAlive(pid))) await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
+    if (pid && (pid === process.pid || !isAlive(pid)))
+      await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
   }
 }
 
@@ -114,32 +131,68 @@ export async function startBroker(opts: StartBrokerOptions): Promise<RunningBrok
 
   const previous = await readState(files.state);
   if (previous?.pid && (await isBrokerProcess(previous.pid, files.properties))) {
-    throw new KafkaBrokerError(`A broker is already running on ${files.root} (pid ${previous.pid}); stop it first (npm run kafka:stop).`);
+    throw new KafkaBrokerError(
+      `A broker is already running on ${files.root} (pid ${previous.pid}); stop it first (npm run kafka:stop).`,
+    );
   }
   const formatted = existsSync(path.join(files.logDir, "meta.properties"));
   // Reuse the data dir's ports: clients keep their address, and the quorum's voter set keeps the controller address
   // it was formatted with (a lone node still elects itself on a new controller port, measured with Kafka 4.1.1).
-  const controllerPort = await choosePort("Controller port", opts.controllerPort, previous?.controllerPort, []);
+  const controllerPort = await choosePort(
+    "Controller port",
+    opts.controllerPort,
+    previous?.controllerPort,
+    [],
+  );
   const port = await choosePort("Port", opts.port, previous?.port, [controllerPort]);
 
-  await fs.writeFile(files.properties, serverProperties({ ...files, port, controllerPort, offsetsPartitions: opts.partitionsForOffsetsTopic }));
-  const javaLog = [`-Dlog4j2.configurationFile=${log4jConfigPath}`, `-Dkafka.logs.dir=${files.root}`, "-cp", path.join(libs, "*")];
+  await fs.writeFile(
+    files.properties,
+    serverProperties({ ...files, port, controllerPort, offsetsPartitions: opts.partitionsForOffsetsTopic }),
+  );
+  const javaLog = [
+    `-Dlog4j2.configurationFile=${log4jConfigPath}`,
+    `-Dkafka.logs.dir=${files.root}`,
+    "-cp",
+    path.join(libs, "*"),
+  ];
   if (!formatted) {
     const clusterId = (await runJava([...javaLog, "kafka.tools.StorageTool", "random-uuid"])).trim();
-    await runJava([...javaLog, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", files.properties, "--standalone"]);
+    await runJava([
+      ...javaLog,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      files.properties,
+      "--standalone",
+    ]);
   }
 
   const jvmOutput = await fs.open(files.jvmOutput, "a");
   // Own process group: a Ctrl-C in the terminal reaches only our process, which then stops the broker in order.
-  const child = spawn("java", [`-Xmx${opts.heapMb ?? 512}m`, "-XX:+ExitOnOutOfMemoryError", ...javaLog, "kafka.Kafka", files.properties], {
-    stdio: ["ignore", jvmOutput.fd, jvmOutput.fd],
-    detached: true,
-  });
+  const child = spawn(
+    "java",
+    [
+      `-Xmx${opts.heapMb ?? 512}m`,
+      "-XX:+ExitOnOutOfMemoryError",
+      ...javaLog,
+      "kafka.Kafka",
+      files.properties,
+    ],
+    {
+      stdio: ["ignore", jvmOutput.fd, jvmOutput.fd],
+      detached: true,
+    },
+  );
   await jvmOutput.close();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
-  const spawnError = new Promise<never>((_, reject) => child.once("error", (error) => reject(javaMissing(error))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once("error", (error) => reject(javaMissing(error))),
+  );
   const pid = child.pid;
   if (pid === undefined) return spawnError;
 
@@ -159,7 +212,9 @@ export async function startBroker(opts: StartBrokerOptions): Promise<RunningBrok
   } catch (failure) {
     await stop();
     const reason = failure instanceof Error ? failure.message : `the JVM exited (${JSON.stringify(failure)})`;
-    throw new KafkaBrokerError(`Kafka broker on ${brokers} did not start: ${reason}\n${await logTail(files)}`);
+    throw new KafkaBrokerError(
+      `Kafka broker on ${brokers} did not start: ${reason}\n${await logTail(files)}`,
+    );
   }
   return { brokers, pid, port, controllerPort, exited, stop };
 }
@@ -215,7 +270,9 @@ export async function waitForGroupCoordinator(brokers: string, timeoutMs = 60_00
       } catch (error) {
         lastError = error;
         if (Date.now() > deadline) {
-          throw new KafkaBrokerError(`Group coordinator on ${brokers} not ready after ${timeoutMs} ms: ${String(lastError)}`);
+          throw new KafkaBrokerError(
+            `Group coordinator on ${brokers} not ready after ${timeoutMs} ms: ${String(lastError)}`,
+          );
         }
         await sleep(200);
       }
@@ -251,7 +308,12 @@ function groupIdsCoveringPartitions(partitions: number): string[] {
   return [...byPartition.values()];
 }
 
-function serverProperties(p: { logDir: string; port: number; controllerPort: number; offsetsPartitions?: number }): string {
+function serverProperties(p: {
+  logDir: string;
+  port: number;
+  controllerPort: number;
+  offsetsPartitions?: number;
+}): string {
   const lines = [
     "# Written by scripts/kafka/broker.ts on every start; edit that file, not this one.",
     "process.roles=broker,controller",
@@ -348,7 +410,8 @@ async function readState(statePath: string): Promise<BrokerState | null> {
   const text = await fs.readFile(statePath, "utf8").catch(() => null);
   if (text === null) return null;
   const parsed = brokerStateSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new KafkaBrokerError(`${statePath} is not a broker state file: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new KafkaBrokerError(`${statePath} is not a broker state file: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -357,10 +420,17 @@ async function writeState(statePath: string, state: BrokerState): Promise<void> 
   await fs.rename(`${statePath}.tmp`, statePath);
 }
 
-async function choosePort(what: string, requested: number | undefined, recorded: number | undefined, taken: number[]): Promise<number> {
+async function choosePort(
+  what: string,
+  requested: number | undefined,
+  recorded: number | undefined,
+  taken: number[],
+): Promise<number> {
   if (requested !== undefined) {
     if (taken.includes(requested) || !(await isPortFree(requested))) {
-      throw new KafkaBrokerError(`${what} 127.0.0.1:${requested} is in use; pick another one (KAFKA_PORT for the CLI).`);
+      throw new KafkaBrokerError(
+        `${what} 127.0.0.1:${requested} is in use; pick another one (KAFKA_PORT for the CLI).`,
+      );
     }
     return requested;
   }
@@ -402,10 +472,13 @@ async function logTail(files: { serverLog: string; jvmOutput: string }, lines = 
   return parts.join("\n") || "(the broker wrote no log)";
 }
 
-const javaMissingMessage = "Java is not on PATH; the local Kafka broker needs Java 17 (e.g. apt-get install openjdk-17-jre-headless).";
+const javaMissingMessage =
+  "Java is not on PATH; the local Kafka broker needs Java 17 (e.g. apt-get install openjdk-17-jre-headless).";
 
 function javaMissing(error: Error): Error {
-  return (error as NodeJS.ErrnoException).code === "ENOENT" ? new KafkaBrokerError(javaMissingMessage) : error;
+  return (error as NodeJS.ErrnoException).code === "ENOENT"
+    ? new KafkaBrokerError(javaMissingMessage)
+    : error;
 }
 
 async function runJava(args: string[]): Promise<string> {
@@ -413,7 +486,11 @@ async function runJava(args: string[]): Promise<string> {
 }
 
 /** Runs a command and returns its stdout; with `prefix`, also streams each output line, prefixed, to stderr. */
-async function run(command: string, args: string[], opts: { prefix?: string; missing: string }): Promise<string> {
+async function run(
+  command: string,
+  args: string[],
+  opts: { prefix?: string; missing: string },
+): Promise<string> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   const stdout: string[] = [];
   const all: string[] = [];
@@ -427,11 +504,15 @@ async function run(command: string, args: string[], opts: { prefix?: string; mis
     });
   }
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? new KafkaBrokerError(opts.missing) : error));
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "ENOENT" ? new KafkaBrokerError(opts.missing) : error),
+    );
     child.once("close", resolve);
   });
   if (code !== 0) {
-    throw new KafkaBrokerError(`${command} ${args.slice(-3).join(" ")} failed (exit ${code}):\n${all.slice(-30).join("\n")}`);
+    throw new KafkaBrokerError(
+      `${command} ${args.slice(-3).join(" ")} failed (exit ${code}):\n${all.slice(-30).join("\n")}`,
+    );
   }
   return stdout.join("\n");
 }

@@ -21,7 +21,12 @@ describe("configuration", () => {
 
   it("names every bad variable, what it expects and what it got", () => {
     try {
-      parseConfig({ PORT: "abc", DATABASE_URL: "mysql://x/y", DEMO_REPLAY: "maybe", KAFKA_BROKERS: "nohost" });
+      parseConfig({
+        PORT: "abc",
+        DATABASE_URL: "mysql://x/y",
+        DEMO_REPLAY: "maybe",
+        KAFKA_BROKERS: "nohost",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);

@@ -2,8 +2,11 @@
 // message naming the variable and what it expects. .env.example and the README list the same variables.
 import { z } from "zod";
 
-const integer = (expected: string) => z.coerce.number({ error: `expected ${expected}` }).int(`expected ${expected}`);
-const port = integer("a port number 1-65535").min(1, "expected a port number 1-65535").max(65_535, "expected a port number 1-65535");
+const integer = (expected: string) =>
+  z.coerce.number({ error: `expected ${expected}` }).int(`expected ${expected}`);
+const port = integer("a port number 1-65535")
+  .min(1, "expected a port number 1-65535")
+  .max(65_535, "expected a port number 1-65535");
 const positiveInt = integer("a positive integer").positive("expected a positive integer");
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
@@ -29,8 +32,9 @@ const envSchema = z.object({
   KAFKA_TOPIC_USER_ACTIONS: z.string().min(1).default("user-actions"),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
   BUCKET_SECONDS: positiveInt.default(10),
-  ALLOWED_LATENESS_SECONDS: integer("a whole number of seconds ≥ 0").min(0, "expected a whole number of seconds ≥ 0").default(30),
-  FLUSH_INTERVAL_MS: positiveInt.default(1000),
+  ALLOWED_LATENESS_SECONDS: integer("a whole number of seconds ≥ 0")
+    .min(0, "expected a whole number of seconds ≥ 0")
+    .default(30),
   DEMO_REPLAY: flag.default(true),
   DEMO_SEED: integer("an integer seed").default(42),
   DEMO_ACTIONS_PER_SECOND: positiveInt.default(400),

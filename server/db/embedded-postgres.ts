@@ -147,7 +147,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // processes that write to it have finished.
   const server: ChildProcess = spawn(
     binaries.postgres,
-    ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(options.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+    ],
     { ...identity, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } },
   );
   const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));

@@ -5,10 +5,19 @@ const START = Date.UTC(2026, 6, 1, 12);
 
 describe("demo traffic", () => {
   it("is deterministic for a seed", () => {
-    const a = new DemoTraffic({ seed: 7, actionsPerSecond: 200, startTime: START }).actionsBetween(START, START + 5_000);
-    const b = new DemoTraffic({ seed: 7, actionsPerSecond: 200, startTime: START }).actionsBetween(START, START + 5_000);
+    const a = new DemoTraffic({ seed: 7, actionsPerSecond: 200, startTime: START }).actionsBetween(
+      START,
+      START + 5_000,
+    );
+    const b = new DemoTraffic({ seed: 7, actionsPerSecond: 200, startTime: START }).actionsBetween(
+      START,
+      START + 5_000,
+    );
     expect(a).toEqual(b);
-    const c = new DemoTraffic({ seed: 8, actionsPerSecond: 200, startTime: START }).actionsBetween(START, START + 5_000);
+    const c = new DemoTraffic({ seed: 8, actionsPerSecond: 200, startTime: START }).actionsBetween(
+      START,
+      START + 5_000,
+    );
     expect(c).not.toEqual(a);
   });
 

@@ -5,7 +5,10 @@ import path from "node:path";
 import { isAlive } from "./processes";
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly pid: number, lockFile: string) {
+  constructor(
+    readonly pid: number,
+    lockFile: string,
+  ) {
     super(
       `Peaklight is already running from this folder (pid ${pid}, lock ${lockFile}). ` +
         `Stop it with Ctrl-C in its terminal or \`kill ${pid}\`, then start again.`,

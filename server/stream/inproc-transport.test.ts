@@ -32,7 +32,9 @@ describe("in-process transport", () => {
     }
     for (const values of perKey.values()) expect(values).toEqual([...values].sort((a, b) => a - b));
     for (const partition of [0, 1, 2]) {
-      const offsets = batches.filter((b) => b.partition === partition).flatMap((b) => b.records.map((r) => Number(r.offset)));
+      const offsets = batches
+        .filter((b) => b.partition === partition)
+        .flatMap((b) => b.records.map((r) => Number(r.offset)));
       expect(offsets).toEqual(offsets.map((_, i) => i));
     }
     expect(transport.lag("actions")).toBe(0);

@@ -3,12 +3,7 @@
 // worker has stored their effect and next offset in Postgres.
 import { Kafka, logLevel, Partitioners, type Consumer, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "pino";
-import type {
-  ConsumeOptions,
-  OutgoingMessage,
-  StreamSubscription,
-  StreamTransport,
-} from "./transport";
+import type { ConsumeOptions, OutgoingMessage, StreamSubscription, StreamTransport } from "./transport";
 
 export interface KafkaTransportOptions {
   brokers: string[];

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { decodeUserAction, encodeUserAction, userActionKey } from "./messages";
 
 describe("user action messages", () => {
-  const valid = { v: 1, type: "video_start", country: "FR", sport: "athletics", ts: 1_767_225_600_000 } as const;
+  const valid = {
+    v: 1,
+    type: "video_start",
+    country: "FR",
+    sport: "athletics",
+    ts: 1_767_225_600_000,
+  } as const;
 
   it("round-trips a valid action", () => {
     expect(decodeUserAction(Buffer.from(encodeUserAction(valid)))).toEqual({ ok: true, action: valid });

@@ -91,7 +91,13 @@ async function upsertBuckets(tx: Tx, buckets: BucketDelta[], windowSeconds: numb
       seq = nextval(pg_get_serial_sequence('traffic_bucket', 'seq')),
       updated_at = excluded.updated_at
     RETURNING country, sport, (extract(epoch from bucket_start) * 1000)::float8 AS bucket_start_ms, actions, seq`;
-  return rows.map((row) => [row.country, row.sport, Number(row.bucket_start_ms), row.actions, Number(row.seq)]);
+  return rows.map((row) => [
+    row.country,
+    row.sport,
+    Number(row.bucket_start_ms),
+    row.actions,
+    Number(row.seq),
+  ]);
 }
 
 async function upsertLateDrops(tx: Tx, late: LateDelta[]): Promise<void> {

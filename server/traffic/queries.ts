@@ -56,11 +56,7 @@ export async function readTrafficWindow(
 }
 
 /** Buckets changed after `afterSeq` (optionally one country), oldest first, capped. */
-export async function readChangesSince(
-  db: Db,
-  afterSeq: number,
-  country?: string,
-): Promise<BucketChange[]> {
+export async function readChangesSince(db: Db, afterSeq: number, country?: string): Promise<BucketChange[]> {
   const rows = await db.trafficBucket.findMany({
     where: { seq: { gt: BigInt(afterSeq) }, ...(country ? { country } : {}) },
     select: { country: true, sport: true, bucketStart: true, actions: true, seq: true },

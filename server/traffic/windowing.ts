@@ -21,7 +21,10 @@ export interface LateDelta {
   actions: number;
 }
 
-const COUNTER_FOR: Record<ActionType, keyof Pick<BucketDelta, "pageViews" | "videoStarts" | "liveBlogOpens" | "shares">> = {
+const COUNTER_FOR: Record<
+  ActionType,
+  keyof Pick<BucketDelta, "pageViews" | "videoStarts" | "liveBlogOpens" | "shares">
+> = {
   page_view: "pageViews",
   video_start: "videoStarts",
   live_blog_open: "liveBlogOpens",

@@ -4,7 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { Kafka, Partitioners, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { brokerStatus, startBroker, waitForGroupCoordinator, type RunningBroker } from "../../scripts/kafka/broker";
+import {
+  brokerStatus,
+  startBroker,
+  waitForGroupCoordinator,
+  type RunningBroker,
+} from "../../scripts/kafka/broker";
 
 const topic = "kafka-broker-test";
 const messageCount = 1_000;
@@ -42,7 +47,10 @@ async function consumeAll(brokers: string, groupId: string): Promise<Received[]>
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${messageCount} messages arrived in 30 s`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${received.length} of ${messageCount} messages arrived in 30 s`)),
+        30_000,
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           const seq = Number(message.value?.toString());
@@ -67,7 +75,8 @@ function expectEveryMessageOnce(received: Received[]): void {
   for (const { key, seq } of received) expect(key).toBe(`viewer-${seq % keyCount}`);
   // One key, one partition: that is what keeps a viewer's actions in order.
   const partitionOfKey = new Map<string, Set<number>>();
-  for (const { key, partition } of received) partitionOfKey.set(key, (partitionOfKey.get(key) ?? new Set()).add(partition));
+  for (const { key, partition } of received)
+    partitionOfKey.set(key, (partitionOfKey.get(key) ?? new Set()).add(partition));
   expect([...partitionOfKey.values()].every((partitions) => partitions.size === 1)).toBe(true);
   expect(new Set(received.map((r) => r.partition)).size).toBe(3);
 }
@@ -87,14 +96,19 @@ describe("local Kafka broker", () => {
     const kafka = client(running().brokers);
     const admin = kafka.admin();
     await admin.connect();
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).toBe(true);
+    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).toBe(
+      true,
+    );
     await admin.disconnect();
 
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
       topic,
-      messages: Array.from({ length: messageCount }, (_, seq) => ({ key: `viewer-${seq % keyCount}`, value: String(seq) })),
+      messages: Array.from({ length: messageCount }, (_, seq) => ({
+        key: `viewer-${seq % keyCount}`,
+        value: String(seq),
+      })),
     });
     await producer.disconnect();
 

@@ -29,7 +29,11 @@ describe("stream worker on Kafka", () => {
     const suffix = randomBytes(3).toString("hex");
     const topic = `user-actions-${suffix}`;
     const groupId = `slice-${suffix}`;
-    const transport = new KafkaTransport({ brokers: [brokers], clientId: "slice-test", log: pino({ level: "warn" }) });
+    const transport = new KafkaTransport({
+      brokers: [brokers],
+      clientId: "slice-test",
+      log: pino({ level: "warn" }),
+    });
     await transport.ensureTopic(topic, 3);
 
     const actions = new DemoTraffic({ seed: 5, actionsPerSecond: 250, startTime: START }).actionsBetween(
@@ -60,9 +64,10 @@ describe("stream worker on Kafka", () => {
     worker.stdout!.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
     worker.stderr!.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
 
-    const total = async () => (await database.db.trafficBucket.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
+    const total = async () =>
+      (await database.db.trafficBucket.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
     await expect
-      .poll(total, { timeout: 90_000, interval: 500, message: () => `worker output:\n${workerOutput}` })
+      .poll(total, { timeout: 90_000, interval: 500, message: "worker did not store every produced action" })
       .toBe(actions.length);
 
     const expected = new Map<string, number>();
@@ -71,9 +76,9 @@ describe("stream worker on Kafka", () => {
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     const rows = await database.db.trafficBucket.findMany();
-    expect(new Map(rows.map((r) => [`${r.country}|${r.sport}|${r.bucketStart.getTime()}`, r.actions]))).toEqual(
-      expected,
-    );
+    expect(
+      new Map(rows.map((r) => [`${r.country}|${r.sport}|${r.bucketStart.getTime()}`, r.actions])),
+    ).toEqual(expected);
     const offsets = await database.db.streamOffset.findMany({ where: { consumerGroup: groupId, topic } });
     expect(offsets.map((o) => o.partition).sort()).toEqual([0, 1, 2]);
     expect(offsets.reduce((sum, o) => sum + Number(o.nextOffset), 0)).toBe(actions.length);

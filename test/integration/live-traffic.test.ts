@@ -32,7 +32,18 @@ async function write(country: string, sport: string, bucketStart: number, action
     partition: 0,
     nextOffset: String(offset),
     windowSeconds: 10,
-    buckets: [{ country, sport, bucketStart, actions, pageViews: actions, videoStarts: 0, liveBlogOpens: 0, shares: 0 }],
+    buckets: [
+      {
+        country,
+        sport,
+        bucketStart,
+        actions,
+        pageViews: actions,
+        videoStarts: 0,
+        liveBlogOpens: 0,
+        shares: 0,
+      },
+    ],
     late: [],
     deadLetters: [],
   });
@@ -43,7 +54,9 @@ const changesOf = (data: unknown) => data as BucketChange[];
 describe("live traffic over SSE", () => {
   it("pushes each committed change to subscribers of that country only", async () => {
     const abort = new AbortController();
-    const reader = new SseReader(createTrafficStream({ db: database.db, hub, country: "FR", signal: abort.signal }));
+    const reader = new SseReader(
+      createTrafficStream({ db: database.db, hub, country: "FR", signal: abort.signal }),
+    );
     await reader.until((e) => e.event === "ready");
     await write("US", "football", T0, 7);
     await write("FR", "athletics", T0, 3);
@@ -66,7 +79,13 @@ describe("live traffic over SSE", () => {
 
     const abort = new AbortController();
     const reader = new SseReader(
-      createTrafficStream({ db: database.db, hub, country: "GB", afterSeq: lastEventId, signal: abort.signal }),
+      createTrafficStream({
+        db: database.db,
+        hub,
+        country: "GB",
+        afterSeq: lastEventId,
+        signal: abort.signal,
+      }),
     );
     await reader.until((e) => e.event === "ready");
     const replayed = reader.events.filter((e) => e.event === "buckets").flatMap((e) => changesOf(e.data));
@@ -75,14 +94,18 @@ describe("live traffic over SSE", () => {
       ["cycling", 0, 6],
     ]);
     await write("GB", "cycling", T0, 1);
-    await reader.until((e) => e.event === "buckets" && changesOf(e.data).some((c) => c[1] === "cycling" && c[3] === 7));
+    await reader.until(
+      (e) => e.event === "buckets" && changesOf(e.data).some((c) => c[1] === "cycling" && c[3] === 7),
+    );
     abort.abort();
     await reader.close();
   });
 
   it("recovers when Postgres drops the live connection, catching up on what it missed", async () => {
     const abort = new AbortController();
-    const reader = new SseReader(createTrafficStream({ db: database.db, hub, country: "AU", signal: abort.signal }));
+    const reader = new SseReader(
+      createTrafficStream({ db: database.db, hub, country: "AU", signal: abort.signal }),
+    );
     await reader.until((e) => e.event === "ready");
     await write("AU", "sailing", T0, 1);
     await reader.until((e) => e.event === "buckets");
@@ -106,11 +129,15 @@ describe("live traffic over SSE", () => {
     expect(JSON.stringify(await bad.json())).toContain("country: expected a country code such as FR");
 
     const abort = new AbortController();
-    const response = await GET(new Request("http://localhost/api/live/traffic?country=JP&since=0", { signal: abort.signal }));
+    const response = await GET(
+      new Request("http://localhost/api/live/traffic?country=JP&since=0", { signal: abort.signal }),
+    );
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     await write("JP", "judo", T0, 9);
     const reader = new SseReader(response.body!);
-    await reader.until((e) => e.event === "buckets" && changesOf(e.data).some((c) => c[0] === "JP" && c[3] === 9));
+    await reader.until(
+      (e) => e.event === "buckets" && changesOf(e.data).some((c) => c[0] === "JP" && c[3] === 9),
+    );
     abort.abort();
     await reader.close();
   });

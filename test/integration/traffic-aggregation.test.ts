@@ -67,11 +67,14 @@ describe("traffic aggregation into Postgres", () => {
     );
     await transport.send("user-actions", [
       { key: "FR|athletics", value: "{oops" },
-      { key: "FR|athletics", value: JSON.stringify({ v: 1, type: "page_view", country: "france", sport: "athletics", ts: START }) },
+      {
+        key: "FR|athletics",
+        value: JSON.stringify({ v: 1, type: "page_view", country: "france", sport: "athletics", ts: START }),
+      },
     ]);
-    await expect.poll(() => aggregator.stats.actions + aggregator.stats.deadLetters, { timeout: 30_000 }).toBe(
-      actions.length + 2,
-    );
+    await expect
+      .poll(() => aggregator.stats.actions + aggregator.stats.deadLetters, { timeout: 30_000 })
+      .toBe(actions.length + 2);
     await subscription.stop();
 
     expect(await storedCounts()).toEqual(expectedCounts(actions));
@@ -96,7 +99,11 @@ describe("traffic aggregation into Postgres", () => {
     const batch: StreamBatch = {
       topic: "user-actions",
       partition: 0,
-      records: actions.map((a, i) => ({ offset: String(i), key: userActionKey(a), value: Buffer.from(encodeUserAction(a)) })),
+      records: actions.map((a, i) => ({
+        offset: String(i),
+        key: userActionKey(a),
+        value: Buffer.from(encodeUserAction(a)),
+      })),
     };
     const first = newAggregator("agg-2");
     await first.handleBatch(batch);
@@ -106,7 +113,14 @@ describe("traffic aggregation into Postgres", () => {
     // A batch that overlaps what was counted: only the new tail counts.
     const overlap: StreamBatch = {
       ...batch,
-      records: [...batch.records.slice(40), { offset: "50", key: "KE|athletics", value: Buffer.from(encodeUserAction({ ...actions[0]!, ts: START + 9_000 })) }],
+      records: [
+        ...batch.records.slice(40),
+        {
+          offset: "50",
+          key: "KE|athletics",
+          value: Buffer.from(encodeUserAction({ ...actions[0]!, ts: START + 9_000 })),
+        },
+      ],
     };
     await restarted.handleBatch(overlap);
 
@@ -129,7 +143,10 @@ describe("traffic aggregation into Postgres", () => {
       partition: 1,
       records: [at(0, START + 100_000), at(1, START + 85_000), at(2, START + 40_000), at(3, START + 41_000)],
     });
-    const buckets = await database.db.trafficBucket.findMany({ where: { country: "JP" }, orderBy: { bucketStart: "asc" } });
+    const buckets = await database.db.trafficBucket.findMany({
+      where: { country: "JP" },
+      orderBy: { bucketStart: "asc" },
+    });
     expect(buckets.map((b) => [b.bucketStart.getTime() - START, b.actions])).toEqual([
       [80_000, 1],
       [100_000, 1],

@@ -22,7 +22,8 @@ export class SseReader {
       const found = this.events.find(predicate);
       if (found) return found;
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events)}`);
+      if (remaining <= 0)
+        throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events)}`);
       const chunk = await Promise.race([
         this.reader.read(),
         new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), remaining)),

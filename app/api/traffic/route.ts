@@ -8,8 +8,16 @@ import { parseQuery } from "../query-params";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  minutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  country: z.string().regex(/^[A-Z]{2}$/, "expected a country code such as FR").optional(),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "expected a country code such as FR")
+    .optional(),
 });
 
 export async function GET(request: Request) {

@@ -9,7 +9,10 @@ import { parseQuery } from "../../query-params";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  country: z.string().regex(/^[A-Z]{2}$/, "expected a country code such as FR").optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "expected a country code such as FR")
+    .optional(),
   since: z.coerce.number().int().min(0).optional(),
 });
 const lastEventIdSchema = z.coerce.number().int().min(0);
