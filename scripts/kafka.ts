@@ -2,6 +2,7 @@
 // Data lives in KAFKA_DATA_DIR (default .data/kafka); the client port is KAFKA_PORT (default 9092).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { getConfigOrExit } from "../server/config/env";
 import {
   brokerStatus,
   ensureKafkaJars,
@@ -11,7 +12,8 @@ import {
 } from "./kafka/broker";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dataDir = path.resolve(repoRoot, process.env.KAFKA_DATA_DIR ?? ".data/kafka");
+const config = getConfigOrExit();
+const dataDir = path.resolve(repoRoot, config.KAFKA_DATA_DIR);
 const usage = `usage: tsx scripts/kafka.ts <command>
   start   run a broker in the foreground until Ctrl-C (data in ${dataDir}, port KAFKA_PORT or 9092)
   stop    stop the broker recorded in the data dir (e.g. one left by a killed terminal)
@@ -19,9 +21,7 @@ const usage = `usage: tsx scripts/kafka.ts <command>
   fetch   only download the broker's jars into .cache/kafka`;
 
 async function start(): Promise<number> {
-  const port = Number(process.env.KAFKA_PORT ?? 9092);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535)
-    throw new Error(`KAFKA_PORT must be a port number, not "${process.env.KAFKA_PORT}"`);
+  const port = config.KAFKA_PORT;
   const startedAt = Date.now();
   const broker = await startBroker({ dataDir, port });
   await waitForGroupCoordinator(broker.brokers);
@@ -35,12 +35,16 @@ async function start(): Promise<number> {
     new Promise<NodeJS.Signals>((resolve) => {
       for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(name, () => resolve(name));
     }),
-    broker.exited.then(() => null),
+    broker.exited,
   ]);
-  if (signal === null) {
-    console.error(
-      `The broker exited on its own; see ${path.join(dataDir, "server.log")} and ${path.join(dataDir, "jvm.out")}.`,
-    );
+  if (typeof signal !== "string") {
+    // 143 = the JVM's exit after a SIGTERM from elsewhere, e.g. `npm run kafka:stop` in another terminal.
+    if (signal.code === 143 || signal.signal === "SIGTERM") {
+      console.log("The broker was stopped from outside.");
+      return 0;
+    }
+    const logs = `${path.join(dataDir, "server.log")} and ${path.join(dataDir, "jvm.out")}`;
+    console.error(`The broker exited (${signal.signal ?? `code ${signal.code}`}); see ${logs}.`);
     return 1;
   }
   // A second Ctrl-C while the broker shuts down should not kill us before it is done.

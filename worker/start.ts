@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, parseConfig, streamTransportKind, type Config } from "../server/config/env";
+import { getConfigOrExit, streamTransportKind } from "../server/config/env";
 import { createDb } from "../server/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "../server/db/embedded-postgres";
 import { acquireInstanceLock } from "../server/runtime/instance-lock";
@@ -12,18 +12,6 @@ import { seedReferenceData } from "../prisma/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
 const say = (message: string) => console.log(`[peaklight] ${message}`);
-
-function loadConfig(): Config {
-  try {
-    return parseConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
 
 function runPrisma(args: string[], databaseUrl: string): void {
   const result = spawnSync(process.execPath, [path.join(root, "scripts/prisma.mjs"), ...args], {
@@ -51,7 +39,7 @@ async function waitForWeb(port: number, child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = getConfigOrExit();
   const dataDir = path.resolve(root, config.PEAKLIGHT_DATA_DIR);
   const lock = acquireInstanceLock(dataDir);
 

@@ -1,6 +1,6 @@
 // Process entry: the stream worker. Consumes user actions (Kafka or in-process), aggregates them into
 // event-time buckets in Postgres, and in the embedded default also plays the demo replay. Wiring only.
-import { getConfig, streamTransportKind } from "../server/config/env";
+import { getConfigOrExit, streamTransportKind } from "../server/config/env";
 import { createDb } from "../server/db/client";
 import { componentLogger } from "../server/observability/logger";
 import { startDemoReplay, type RunningReplay } from "../server/replay/demo-replay";
@@ -10,7 +10,7 @@ import { resetOffsets } from "../server/traffic/bucket-store";
 import { TrafficAggregator } from "../server/traffic/aggregator";
 
 async function main(): Promise<void> {
-  const config = getConfig();
+  const config = getConfigOrExit();
   const log = componentLogger("stream-worker");
   if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required by the stream worker");
   const db = createDb(config.DATABASE_URL, 4);

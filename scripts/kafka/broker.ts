@@ -1,28 +1,26 @@
 // Runs a real single-node Apache Kafka broker (KRaft: broker and controller in one JVM) from Maven Central jars,
 // for integration tests and local development. See scripts/kafka.ts for the CLI.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import readline from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
+import { ensureKafkaJars } from "./jars";
+import { waitUntilServing } from "./readiness";
+import { KafkaBrokerError, isAlive, javaMissing, runJava } from "./run";
+
+export { ensureKafkaJars } from "./jars";
+export { waitForGroupCoordinator } from "./readiness";
+export { KafkaBrokerError } from "./run";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../..");
-const pomPath = path.join(here, "pom.xml");
 const log4jConfigPath = path.join(here, "log4j2.properties");
 const readyTimeoutMs = 60_000;
 const stopGraceMs = 15_000;
-
-export class KafkaBrokerError extends Error {
-  override name = "KafkaBrokerError";
-}
 
 export interface StartBrokerOptions {
   dataDir: string;
@@ -73,54 +71,6 @@ function brokerFiles(dataDir: string) {
     serverLog: path.join(root, "server.log"),
     jvmOutput: path.join(root, "jvm.out"),
   };
-}
-
-/** Downloads the broker's jars into `<cacheDir>/libs` unless a previous run completed; returns that directory. */
-export async function ensureKafkaJars(cacheDir = ".cache/kafka"): Promise<string> {
-  const libs = path.resolve(repoRoot, cacheDir, "libs");
-  const marker = path.join(libs, ".complete");
-  // The marker holds the pom's hash, so a version bump in pom.xml refetches.
-  const pomHash = createHash("sha256")
-    .update(await fs.readFile(pomPath))
-    .digest("hex");
-  if ((await fs.readFile(marker, "utf8").catch(() => "")) === pomHash) return libs;
-
-  // Download beside the target and rename it into place, so a half-done or concurrent fetch never shows up as libs.
-  const staging = `${libs}.tmp-${process.pid}`;
-  await removeAbandonedStaging(path.dirname(libs));
-  await run(
-    "mvn",
-    [
-      "-q",
-      "-B",
-      "-Dstyle.color=never",
-      "-f",
-      pomPath,
-      "dependency:copy-dependencies",
-      "-DincludeScope=runtime",
-      `-DoutputDirectory=${staging}`,
-    ],
-    {
-      prefix: "[mvn] ",
-      missing:
-        "Maven (mvn) is not on PATH; install Maven 3 and Java 17 (e.g. apt-get install maven openjdk-17-jre-headless).",
-    },
-  );
-  await fs.writeFile(path.join(staging, ".complete"), pomHash);
-  await fs.rm(libs, { recursive: true, force: true });
-  await fs.rename(staging, libs).catch(async (error: unknown) => {
-    await fs.rm(staging, { recursive: true, force: true });
-    if ((await fs.readFile(marker, "utf8").catch(() => "")) !== pomHash) throw error;
-  });
-  return libs;
-}
-
-async function removeAbandonedStaging(cacheDir: string): Promise<void> {
-  for (const name of await fs.readdir(cacheDir).catch(() => [])) {
-    const pid = Number(/^libs\.tmp-(\d+)$/.exec(name)?.[1]);
-    if (pid && (pid === process.pid || !isAlive(pid)))
-      await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
-  }
 }
 
 /** Starts a broker on `dataDir` (formatting it the first time) and resolves once it serves clients. */
@@ -208,10 +158,16 @@ export async function startBroker(opts: StartBrokerOptions): Promise<RunningBrok
   };
 
   try {
-    await Promise.race([waitUntilServing(brokers), spawnError, exited.then((exit) => Promise.reject(exit))]);
+    await Promise.race([
+      waitUntilServing(brokers, readyTimeoutMs),
+      spawnError,
+      exited.then((exit) =>
+        Promise.reject(new Error(`the JVM exited (${exit.signal ?? `code ${exit.code}`})`)),
+      ),
+    ]);
   } catch (failure) {
     await stop();
-    const reason = failure instanceof Error ? failure.message : `the JVM exited (${JSON.stringify(failure)})`;
+    const reason = failure instanceof Error ? failure.message : String(failure);
     throw new KafkaBrokerError(
       `Kafka broker on ${brokers} did not start: ${reason}\n${await logTail(files)}`,
     );
@@ -255,59 +211,6 @@ export async function brokerStatus(dataDir: string): Promise<BrokerStatus> {
   };
 }
 
-/**
- * Waits until every `__consumer_offsets` partition has a loaded group coordinator, so a consumer group joins
- * without "coordinator not available / loading" retries. Creates the topic on a fresh broker as a side effect.
- */
-export async function waitForGroupCoordinator(brokers: string, timeoutMs = 60_000): Promise<void> {
-  const admin = quietClient(brokers).admin();
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  const until = async (attempt: () => Promise<void>) => {
-    for (;;) {
-      try {
-        return await attempt();
-      } catch (error) {
-        lastError = error;
-        if (Date.now() > deadline) {
-          throw new KafkaBrokerError(
-            `Group coordinator on ${brokers} not ready after ${timeoutMs} ms: ${String(lastError)}`,
-          );
-        }
-        await sleep(200);
-      }
-    }
-  };
-  try {
-    await until(() => admin.connect());
-    // The first FindCoordinator makes the broker create __consumer_offsets.
-    await until(async () => void (await admin.describeGroups(["peaklight-coordinator-probe"])));
-    let partitions = 0;
-    await until(async () => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: ["__consumer_offsets"] });
-      partitions = topics[0]?.partitions.length ?? 0;
-      if (partitions === 0) throw new Error("__consumer_offsets has no partitions yet");
-    });
-    const probes = groupIdsCoveringPartitions(partitions);
-    await until(async () => void (await admin.describeGroups(probes)));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-// Kafka places a group on partition abs(javaStringHash(groupId)) % partitions; one probe group per partition.
-function groupIdsCoveringPartitions(partitions: number): string[] {
-  const byPartition = new Map<number, string>();
-  for (let i = 0; byPartition.size < partitions; i++) {
-    const groupId = `peaklight-coordinator-probe-${i}`;
-    let hash = 0;
-    for (let c = 0; c < groupId.length; c++) hash = (Math.imul(31, hash) + groupId.charCodeAt(c)) | 0;
-    const partition = (hash === -2147483648 ? 0 : Math.abs(hash)) % partitions;
-    if (!byPartition.has(partition)) byPartition.set(partition, groupId);
-  }
-  return [...byPartition.values()];
-}
-
 function serverProperties(p: {
   logDir: string;
   port: number;
@@ -338,37 +241,6 @@ function serverProperties(p: {
   return `${lines.join("\n")}\n`;
 }
 
-async function waitUntilServing(brokers: string): Promise<void> {
-  const deadline = Date.now() + readyTimeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const admin = quietClient(brokers).admin();
-    try {
-      await admin.connect();
-      // Metadata lists only unfenced brokers, so seeing ours means it has caught up and takes requests.
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return;
-      lastError = new Error("the broker is not registered yet");
-    } catch (error) {
-      lastError = error;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    await sleep(250);
-  }
-  throw new Error(`not serving after ${readyTimeoutMs / 1000} s (last error: ${String(lastError)})`);
-}
-
-function quietClient(brokers: string): Kafka {
-  return new Kafka({
-    clientId: "peaklight-kafka-probe",
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    retry: { retries: 0 },
-  });
-}
-
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (!signalIfAlive(child, "SIGTERM")) return;
   const grace = new AbortController();
@@ -384,15 +256,6 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
 function signalIfAlive(child: ChildProcess, signal: NodeJS.Signals): boolean {
   if (child.exitCode !== null || child.signalCode !== null) return false;
   return child.kill(signal);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** True if `pid` is alive and is the Kafka JVM of this data dir (not a recycled pid). */
@@ -470,49 +333,4 @@ async function logTail(files: { serverLog: string; jvmOutput: string }, lines = 
     if (tail) parts.push(`--- last lines of ${file} ---\n${tail}`);
   }
   return parts.join("\n") || "(the broker wrote no log)";
-}
-
-const javaMissingMessage =
-  "Java is not on PATH; the local Kafka broker needs Java 17 (e.g. apt-get install openjdk-17-jre-headless).";
-
-function javaMissing(error: Error): Error {
-  return (error as NodeJS.ErrnoException).code === "ENOENT"
-    ? new KafkaBrokerError(javaMissingMessage)
-    : error;
-}
-
-async function runJava(args: string[]): Promise<string> {
-  return run("java", args, { missing: javaMissingMessage });
-}
-
-/** Runs a command and returns its stdout; with `prefix`, also streams each output line, prefixed, to stderr. */
-async function run(
-  command: string,
-  args: string[],
-  opts: { prefix?: string; missing: string },
-): Promise<string> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const stdout: string[] = [];
-  const all: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on("line", (raw) => {
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, ""); // Debian's mvn colours even with -B.
-      if (!line.trim()) return;
-      if (stream === child.stdout) stdout.push(line);
-      all.push(line);
-      if (opts.prefix) process.stderr.write(`${opts.prefix}${line}\n`);
-    });
-  }
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "ENOENT" ? new KafkaBrokerError(opts.missing) : error),
-    );
-    child.once("close", resolve);
-  });
-  if (code !== 0) {
-    throw new KafkaBrokerError(
-      `${command} ${args.slice(-3).join(" ")} failed (exit ${code}):\n${all.slice(-30).join("\n")}`,
-    );
-  }
-  return stdout.join("\n");
 }

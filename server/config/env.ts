@@ -27,6 +27,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "expected host:port[,host:port...]")
     .optional(),
+  KAFKA_PORT: port.default(9092).describe("port of the local broker `npm run kafka:start` runs"),
+  KAFKA_DATA_DIR: z.string().min(1).default(".data/kafka").describe("data of the local broker"),
   KAFKA_CLIENT_ID: z.string().min(1).default("peaklight"),
   KAFKA_GROUP_ID: z.string().min(1).default("peaklight-aggregator"),
   KAFKA_TOPIC_USER_ACTIONS: z.string().min(1).default("user-actions"),
@@ -80,4 +82,15 @@ export function getConfig(): Config {
 /** The stream transport the configuration selects: Kafka when brokers are given, else in-process. */
 export function streamTransportKind(config: Config): "kafka" | "inproc" {
   return config.KAFKA_BROKERS ? "kafka" : "inproc";
+}
+
+/** For process entry points: the configuration, or the list of problems on stderr and exit code 2. */
+export function getConfigOrExit(): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
 }

@@ -114,6 +114,19 @@ async function initialise(
   await fs.rename(staging, dataDir);
 }
 
+/** A cluster made by another PostgreSQL major version cannot be opened; say so instead of a cryptic exit. */
+async function checkMajorVersion(binaries: Binaries, dataDir: string): Promise<void> {
+  const clusterMajor = (await fs.readFile(path.join(dataDir, "PG_VERSION"), "utf8")).trim();
+  const { stdout } = await run(binaries.postgres, ["--version"]);
+  const binaryMajor = /(\d+)\.\d+/.exec(stdout)?.[1];
+  if (binaryMajor && clusterMajor !== binaryMajor) {
+    throw new EmbeddedPostgresError(
+      `${dataDir} was created by PostgreSQL ${clusterMajor}, but this Peaklight ships PostgreSQL ${binaryMajor}. ` +
+        "Move that directory away (its data is not read) or set DATABASE_URL to a server of your own.",
+    );
+  }
+}
+
 /** An orphaned server from a launcher that was killed: stop it before starting ours on the same data. */
 async function stopOrphan(dataDir: string, onLog: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
@@ -139,6 +152,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog(`initialising a new PostgreSQL cluster in ${dataDir}`);
     await initialise(binaries, dataDir, identity, user, password);
   }
+  await checkMajorVersion(binaries, dataDir);
   await stopOrphan(dataDir, onLog);
 
   const logFile = await fs.open(`${dataDir}.log`, "a");
