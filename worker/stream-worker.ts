@@ -6,6 +6,7 @@ import { componentLogger } from "../server/observability/logger";
 import { startDemoReplay, type RunningReplay } from "../server/replay/demo-replay";
 import { installShutdown } from "../server/runtime/shutdown";
 import { createTransport } from "../server/stream/create-transport";
+import type { StreamSubscription } from "../server/stream/transport";
 import { resetOffsets } from "../server/traffic/bucket-store";
 import { TrafficAggregator } from "../server/traffic/aggregator";
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const topic = config.KAFKA_TOPIC_USER_ACTIONS;
   const groupId = config.KAFKA_GROUP_ID;
   await transport.ensureTopic(topic, config.KAFKA_TOPIC_PARTITIONS);
+  await transport.ensureTopic(config.KAFKA_TOPIC_DEAD_LETTER, 1);
   if (transport.kind === "inproc") {
     // The in-process stream starts empty on every run, so offsets stored by a previous run mean nothing.
     await resetOffsets(db, groupId, topic);
@@ -29,9 +31,28 @@ async function main(): Promise<void> {
     topic,
     windowSeconds: config.BUCKET_SECONDS,
     allowedLatenessSeconds: config.ALLOWED_LATENESS_SECONDS,
+    deadLetters: { transport, topic: config.KAFKA_TOPIC_DEAD_LETTER },
     log,
   });
-  const subscription = await transport.consume({
+
+  let subscription: StreamSubscription | undefined;
+  let replay: RunningReplay | undefined;
+  let statsTimer: ReturnType<typeof setInterval> | undefined;
+  const shutdown = installShutdown(log, [
+    { name: "stop demo replay", run: async () => replay?.stop() },
+    { name: "stop consuming (finishes the batch in flight)", run: async () => subscription?.stop() },
+    { name: "close stream", run: () => transport.close() },
+    {
+      name: "report",
+      run: async () => {
+        clearInterval(statsTimer);
+        log.info({ ...aggregator.stats }, "final stream stats");
+      },
+    },
+    { name: "close database", run: () => db.$disconnect() },
+  ]);
+
+  subscription = await transport.consume({
     groupId,
     topic,
     onBatch: (batch) => aggregator.handleBatch(batch),
@@ -39,9 +60,12 @@ async function main(): Promise<void> {
       log.info({ partitions }, "partitions assigned");
       aggregator.onAssigned(partitions);
     },
+    onFatal: (error) => {
+      log.fatal({ err: error }, "the stream consumer stopped for good; exiting so the worker is restarted");
+      void shutdown("consumer crashed", 1);
+    },
   });
 
-  let replay: RunningReplay | undefined;
   if (config.DEMO_REPLAY) {
     replay = startDemoReplay({
       transport,
@@ -51,7 +75,7 @@ async function main(): Promise<void> {
       log: componentLogger("demo-replay"),
     });
   }
-  const statsTimer = setInterval(
+  statsTimer = setInterval(
     () => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"),
     30_000,
   );
@@ -66,19 +90,6 @@ async function main(): Promise<void> {
     },
     "stream worker running",
   );
-  installShutdown(log, [
-    { name: "stop demo replay", run: async () => replay?.stop() },
-    { name: "stop consuming (finishes the batch in flight)", run: () => subscription.stop() },
-    { name: "close stream", run: () => transport.close() },
-    {
-      name: "report",
-      run: async () => {
-        clearInterval(statsTimer);
-        log.info({ ...aggregator.stats }, "final stream stats");
-      },
-    },
-    { name: "close database", run: () => db.$disconnect() },
-  ]);
 }
 
 main().catch((error: unknown) => {

@@ -32,7 +32,16 @@ const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default("peaklight"),
   KAFKA_GROUP_ID: z.string().min(1).default("peaklight-aggregator"),
   KAFKA_TOPIC_USER_ACTIONS: z.string().min(1).default("user-actions"),
+  KAFKA_TOPIC_DEAD_LETTER: z.string().min(1).default("user-actions.dead-letter"),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
+  KAFKA_SESSION_TIMEOUT_MS: integer("milliseconds (6000-300000)")
+    .min(6_000, "expected milliseconds (6000-300000)")
+    .max(300_000, "expected milliseconds (6000-300000)")
+    .default(30_000),
+  STREAM_ACTIONS_PER_MESSAGE: integer("1-10000 actions per message")
+    .min(1, "expected 1-10000 actions per message")
+    .max(10_000, "expected 1-10000 actions per message")
+    .default(100),
   BUCKET_SECONDS: positiveInt.default(10),
   ALLOWED_LATENESS_SECONDS: integer("a whole number of seconds ≥ 0")
     .min(0, "expected a whole number of seconds ≥ 0")

@@ -8,9 +8,13 @@ export interface ShutdownStep {
   run(): Promise<void>;
 }
 
-export function installShutdown(log: Logger, steps: ShutdownStep[], timeoutMs = 20_000): () => Promise<void> {
+export function installShutdown(
+  log: Logger,
+  steps: ShutdownStep[],
+  timeoutMs = 20_000,
+): (reason: string, exitCode?: number) => Promise<void> {
   let shuttingDown: Promise<void> | undefined;
-  const shutdown = (reason: string): Promise<void> => {
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     if (shuttingDown) return shuttingDown;
     log.info({ reason }, "shutting down");
     const timer = setTimeout(() => {
@@ -30,7 +34,7 @@ export function installShutdown(log: Logger, steps: ShutdownStep[], timeoutMs = 
         }
       }
       log.info("stopped");
-      log.flush(() => process.exit(failed ? 1 : 0));
+      log.flush(() => process.exit(failed ? 1 : exitCode));
     })();
     return shuttingDown;
   };
@@ -42,5 +46,5 @@ export function installShutdown(log: Logger, steps: ShutdownStep[], timeoutMs = 
   }
   // Started by worker/start.ts with an IPC channel: if the launcher dies, do not live on as an orphan.
   process.on("disconnect", () => void shutdown("parent process went away"));
-  return () => shutdown("requested");
+  return shutdown;
 }

@@ -10,6 +10,7 @@ export function createTransport(config: Config, log: Logger): StreamTransport {
     return new KafkaTransport({
       brokers: config.KAFKA_BROKERS!.split(","),
       clientId: config.KAFKA_CLIENT_ID,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       log,
     });
   }

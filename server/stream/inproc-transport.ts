@@ -40,11 +40,11 @@ export class InProcessTransport implements StreamTransport {
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const log = this.partitionsOf(topic);
     for (const message of messages) {
-      const partition = log[partitionForKey(message.key, log.length)]!;
+      const partition = log[partitionForKey(message.key ?? "", log.length)]!;
       partition.records.push({
         offset: String(partition.baseOffset + partition.records.length),
         key: message.key,
-        value: Buffer.from(message.value),
+        value: typeof message.value === "string" ? Buffer.from(message.value) : message.value,
       });
     }
     this.wakeUp?.();

@@ -9,7 +9,12 @@ export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
   log: Logger;
+  /** Default 30 s. */
+  sessionTimeoutMs?: number;
 }
+
+/** Records stored per Postgres transaction; bounds memory and the time between heartbeats. */
+const MAX_RECORDS_PER_CHUNK = 5_000;
 
 const KAFKA_TO_PINO = {
   [logLevel.ERROR]: "error",
@@ -24,8 +29,10 @@ export class KafkaTransport implements StreamTransport {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private readonly consumers = new Set<Consumer>();
+  private readonly sessionTimeoutMs: number;
 
   constructor(private readonly options: KafkaTransportOptions) {
+    this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
     const log = options.log.child({ component: "kafkajs" });
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -71,33 +78,42 @@ export class KafkaTransport implements StreamTransport {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // Generous session timeout: a batch is one Postgres transaction and may take a while on a busy box.
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A dead worker's partitions move after this long; a chunk is one Postgres transaction, far shorter.
+      sessionTimeout: this.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1_000, Math.floor(this.sessionTimeoutMs / 10)),
     });
     this.consumers.add(consumer);
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const partitions = event.payload.memberAssignment[options.topic] ?? [];
       void options.onAssigned?.(partitions);
     });
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer itself after retriable errors; anything else stops it for good.
+      if (!event.payload.restart) options.onFatal?.(event.payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
-        if (!isRunning() || batch.messages.length === 0) return;
-        await options.onBatch({
-          topic: batch.topic,
-          partition: batch.partition,
-          records: batch.messages.map((m) => ({
-            offset: m.offset,
-            key: m.key ? m.key.toString("utf8") : null,
-            value: m.value,
-          })),
-        });
-        resolveOffset(batch.lastOffset());
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        // A fetched batch can hold tens of thousands of records: store it in chunks, each its own transaction,
+        // acknowledging and heartbeating after each so a long batch neither blocks the group nor grows memory.
+        for (let from = 0; from < batch.messages.length; from += MAX_RECORDS_PER_CHUNK) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(from, from + MAX_RECORDS_PER_CHUNK);
+          await options.onBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            records: chunk.map((m) => ({
+              offset: m.offset,
+              key: m.key ? m.key.toString("utf8") : null,
+              value: m.value,
+            })),
+          });
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          await heartbeat();
+        }
         await commitOffsetsIfNecessary();
-        await heartbeat();
       },
     });
     return {

@@ -2,8 +2,9 @@
 // deliver per-partition batches with offsets, so the worker's exactly-once bookkeeping is the same for both.
 
 export interface OutgoingMessage {
-  key: string;
-  value: string;
+  key: string | null;
+  value: string | Buffer;
+  headers?: Record<string, string>;
 }
 
 export interface StreamRecord {
@@ -29,6 +30,8 @@ export interface ConsumeOptions {
   onBatch(batch: StreamBatch): Promise<void>;
   /** Called when partitions are (re)assigned, before their batches, so stale per-partition state is dropped. */
   onAssigned?(partitions: number[]): void | Promise<void>;
+  /** The consumer stopped for good (not a retriable error); the process should exit and be restarted. */
+  onFatal?(error: Error): void;
 }
 
 export interface StreamSubscription {

@@ -2,13 +2,15 @@
 // counted, fold the rest into event-time buckets, and store it all with the next offset in one transaction.
 import type { Logger } from "pino";
 import type { Db } from "../db/client";
-import { decodeUserAction, type UserAction } from "../stream/messages";
-import type { StreamBatch } from "../stream/transport";
+import { decodeActions, type UserAction } from "../stream/messages";
+import type { OutgoingMessage, StreamBatch, StreamTransport } from "../stream/transport";
 import { loadNextOffsets, writePartitionBatch, type DeadLetter } from "./bucket-store";
 import { aggregateActions, Watermark } from "./windowing";
 
 export interface AggregatorOptions {
   db: Db;
+  /** Where bad messages are re-published, original bytes and reason, for inspection or reprocessing. */
+  deadLetters?: { transport: StreamTransport; topic: string };
   consumerGroup: string;
   topic: string;
   windowSeconds: number;
@@ -58,17 +60,35 @@ export class TrafficAggregator {
 
     const actions: UserAction[] = [];
     const deadLetters: DeadLetter[] = [];
+    const republish: OutgoingMessage[] = [];
     for (const record of fresh) {
-      const decoded = decodeUserAction(record.value);
-      if (decoded.ok) actions.push(decoded.action);
-      else
-        deadLetters.push({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: record.offset,
+      const decoded = decodeActions(record.value);
+      if (decoded.ok) {
+        actions.push(...decoded.actions);
+        continue;
+      }
+      deadLetters.push({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: record.offset,
+        reason: decoded.reason,
+        payload: record.value?.toString("utf8") ?? "",
+      });
+      republish.push({
+        key: record.key,
+        value: record.value ?? "",
+        headers: {
           reason: decoded.reason,
-          payload: record.value?.toString("utf8") ?? "",
-        });
+          "source-topic": batch.topic,
+          "source-partition": String(batch.partition),
+          "source-offset": record.offset,
+        },
+      });
+    }
+    // Published before the bucket transaction commits: a crash in between re-publishes them on redelivery
+    // (at least once on the dead-letter topic), while the table below records each exactly once.
+    if (republish.length > 0 && options.deadLetters) {
+      await options.deadLetters.transport.send(options.deadLetters.topic, republish);
     }
 
     let watermark = this.watermarks.get(batch.partition);
@@ -99,7 +119,7 @@ export class TrafficAggregator {
     if (deadLetters.length > 0) {
       options.log.warn(
         { partition: batch.partition, count: deadLetters.length, firstReason: deadLetters[0]!.reason },
-        "parked bad messages in stream_dead_letter",
+        "parked bad messages in stream_dead_letter and the dead-letter topic",
       );
     }
   }
