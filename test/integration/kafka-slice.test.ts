@@ -1,6 +1,5 @@
 // The foundation slice on a real Apache Kafka broker: a replay is produced into a 3-partition topic, the real
 // stream worker process consumes it as a consumer group, and the buckets in Postgres equal what was produced.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,17 +8,17 @@ import { KafkaTransport } from "../../server/stream/kafka-transport";
 import { encodeUserAction, userActionKey } from "../../server/stream/messages";
 import { bucketStartOf } from "../../server/traffic/windowing";
 import { createMigratedDatabase, type MigratedDatabase } from "../support/migrated-database";
+import { startWorker, type WorkerProcess } from "../support/worker-process";
 
 const START = Date.UTC(2026, 6, 3, 19);
 let database: MigratedDatabase;
-let worker: ChildProcess | undefined;
-let workerOutput = "";
+let worker: WorkerProcess | undefined;
 
 beforeAll(async () => {
   database = await createMigratedDatabase("kafka_slice_test");
 });
 afterAll(async () => {
-  worker?.kill("SIGKILL");
+  await worker?.kill();
   await database?.dispose();
 });
 
@@ -48,21 +47,14 @@ describe("stream worker on Kafka", () => {
     }
     await transport.close();
 
-    worker = spawn(process.execPath, ["--import", "tsx", "worker/stream-worker.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: brokers,
-        KAFKA_TOPIC_USER_ACTIONS: topic,
-        KAFKA_GROUP_ID: groupId,
-        KAFKA_TOPIC_PARTITIONS: "3",
-        DEMO_REPLAY: "false",
-        LOG_FORMAT: "json",
-      },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    worker = startWorker({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_USER_ACTIONS: topic,
+      KAFKA_TOPIC_DEAD_LETTER: `${topic}.dead-letter`,
+      KAFKA_GROUP_ID: groupId,
+      KAFKA_TOPIC_PARTITIONS: "3",
     });
-    worker.stdout!.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
-    worker.stderr!.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
 
     const total = async () =>
       (await database.db.trafficBucket.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
@@ -83,8 +75,6 @@ describe("stream worker on Kafka", () => {
     expect(offsets.map((o) => o.partition).sort()).toEqual([0, 1, 2]);
     expect(offsets.reduce((sum, o) => sum + Number(o.nextOffset), 0)).toBe(actions.length);
 
-    worker.kill("SIGTERM");
-    const code = await new Promise<number | null>((resolve) => worker!.once("exit", resolve));
-    expect(code, workerOutput).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
   });
 });

@@ -1,11 +1,12 @@
 // Process behaviour a user relies on: a second `npm start` on the same data refuses clearly, a bad env var
 // stops start-up with a message naming it, and the stream worker shuts down in order on SIGTERM.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMigratedDatabase, type MigratedDatabase } from "../support/migrated-database";
+import { startWorker } from "../support/worker-process";
 
 let database: MigratedDatabase;
 beforeAll(async () => {
@@ -42,29 +43,19 @@ describe("launcher and worker processes", () => {
   });
 
   it("runs the demo into Postgres and, on SIGTERM, finishes its batch and exits cleanly", async () => {
-    const worker = spawn(process.execPath, ["--import", "tsx", "worker/stream-worker.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: "",
-        DEMO_REPLAY: "true",
-        DEMO_ACTIONS_PER_SECOND: "500",
-        LOG_FORMAT: "json",
-      },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    const worker = startWorker({
+      DATABASE_URL: database.url,
+      DEMO_REPLAY: "true",
+      DEMO_ACTIONS_PER_SECOND: "500",
     });
-    let output = "";
-    worker.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    worker.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => worker.once("exit", resolve));
 
     const stored = async () =>
       (await database.db.trafficBucket.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
     await expect
       .poll(stored, { timeout: 30_000, message: "worker stored no demo traffic" })
       .toBeGreaterThan(200);
-    worker.kill("SIGTERM");
-    expect(await exited, output).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
+    const output = worker.output();
 
     const final = output
       .split("\n")

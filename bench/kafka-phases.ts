@@ -1,0 +1,167 @@
+// Kafka phases: fill a 3-partition topic with the bench's actions, measure the bare kafkajs consume ceiling
+// (JSON.parse only), then the real path (KafkaTransport + TrafficAggregator into Postgres) on the same topic.
+import { performance } from "node:perf_hooks";
+import { Kafka, logLevel } from "kafkajs";
+import { waitForGroupCoordinator } from "../scripts/kafka/broker";
+import { KafkaTransport } from "../server/stream/kafka-transport";
+import type { StreamSubscription } from "../server/stream/transport";
+import { chunks, messagesPerSend, PARTITIONS, type BenchInput } from "./fixtures";
+import { percentiles, startPhaseMeter, waitUntil, withTimeout } from "./measure";
+import type { PhaseResult } from "./report";
+import type { BenchServices } from "./services";
+import { benchLog, timedAggregator, verifyStored } from "./timed-aggregator";
+
+const TOPIC = "bench-user-actions";
+const CLIENT_ID = "peaklight-bench";
+
+interface KafkaContext {
+  input: BenchInput;
+  services: BenchServices;
+  brokers: string;
+  timeoutMs: number;
+}
+
+/** All three Kafka phases, in order; the consume phases need the topic the produce phase fills. */
+export async function benchKafka(
+  input: BenchInput,
+  services: BenchServices,
+  timeoutMs: number,
+): Promise<PhaseResult[]> {
+  if (!services.broker)
+    throw new Error("benchKafka needs the bench's Kafka broker (started without --no-kafka)");
+  const context: KafkaContext = { input, services, brokers: services.broker.brokers, timeoutMs };
+  const produced = await produce(context);
+  await waitForGroupCoordinator(context.brokers);
+  const bare = await consumeBare(context);
+  const real = await consumeIntoPostgres(context);
+  return [produced, bare, real];
+}
+
+async function produce({ input, services, brokers, timeoutMs }: KafkaContext): Promise<PhaseResult> {
+  const phase = "Kafka produce (acks=all)";
+  const total = input.actions.length;
+  const transport = new KafkaTransport({ brokers: [brokers], clientId: CLIENT_ID, log: benchLog });
+  try {
+    await transport.ensureTopic(TOPIC, PARTITIONS);
+    const sends = chunks(input.messages, messagesPerSend(input));
+    const sendAll = async () => {
+      for (const chunk of sends) await transport.send(TOPIC, chunk);
+    };
+    const meter = startPhaseMeter(services.pids);
+    try {
+      await withTimeout(phase, timeoutMs, sendAll());
+    } catch (error) {
+      meter.abandon();
+      throw error;
+    }
+    const measurement = meter.finish(total);
+    return {
+      phase,
+      actions: total,
+      seconds: measurement.seconds,
+      actionsPerSecond: total / measurement.seconds,
+      batches: sends.length,
+      measurement,
+    };
+  } finally {
+    await transport.close();
+  }
+}
+
+async function consumeBare({ input, services, brokers, timeoutMs }: KafkaContext): Promise<PhaseResult> {
+  const phase = "Kafka bare consume (JSON.parse)";
+  const total = input.actions.length;
+  const messages = input.messages.length;
+  const kafka = new Kafka({ clientId: CLIENT_ID, brokers: [brokers], logLevel: logLevel.WARN });
+  // Same group settings as KafkaTransport, so the only difference is what each batch does.
+  const consumer = kafka.consumer({
+    groupId: "bench-bare",
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
+  const batchMs: number[] = [];
+  let consumed = 0;
+  let firstBatchAt: number | undefined;
+  const meter = startPhaseMeter(services.pids);
+  const subscribedAt = performance.now();
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const startedAt = performance.now();
+        firstBatchAt ??= startedAt;
+        for (const message of batch.messages) {
+          if (message.value) JSON.parse(message.value.toString("utf8"));
+        }
+        consumed += batch.messages.length;
+        batchMs.push(performance.now() - startedAt);
+      },
+    });
+    await waitUntil(phase, () => consumed >= messages, {
+      timeoutMs,
+      progress: () => `${consumed} of ${messages} messages consumed`,
+    });
+    const measurement = meter.finish(total);
+    return {
+      phase,
+      actions: total,
+      seconds: measurement.seconds,
+      actionsPerSecond: total / measurement.seconds,
+      batches: batchMs.length,
+      batchMs: percentiles(batchMs),
+      firstBatchMs: firstBatchAt === undefined ? undefined : firstBatchAt - subscribedAt,
+      measurement,
+    };
+  } finally {
+    meter.abandon();
+    await consumer.disconnect();
+  }
+}
+
+async function consumeIntoPostgres({
+  input,
+  services,
+  brokers,
+  timeoutMs,
+}: KafkaContext): Promise<PhaseResult> {
+  const phase = "Kafka → Postgres";
+  const total = input.actions.length;
+  const db = await services.freshDatabase("peaklight_bench_kafka");
+  const transport = new KafkaTransport({ brokers: [brokers], clientId: CLIENT_ID, log: benchLog });
+  const timed = timedAggregator(db, "bench-real", TOPIC);
+  const meter = startPhaseMeter(services.pids);
+  const subscribedAt = performance.now();
+  let subscription: StreamSubscription | undefined;
+  try {
+    subscription = await transport.consume({
+      groupId: "bench-real",
+      topic: TOPIC,
+      onBatch: timed.onBatch,
+      onAssigned: timed.onAssigned,
+    });
+    await waitUntil(phase, () => timed.stored() >= total, {
+      timeoutMs,
+      progress: () => `${timed.stored()} of ${total} stored`,
+      failed: () => timed.failure,
+    });
+    const measurement = meter.finish(total);
+    await verifyStored(db, phase, total);
+    const { stats } = timed.aggregator;
+    return {
+      phase,
+      actions: total,
+      seconds: measurement.seconds,
+      actionsPerSecond: total / measurement.seconds,
+      batches: stats.batches,
+      bucketWrites: stats.bucketWrites,
+      batchMs: percentiles(timed.batchMs),
+      firstBatchMs: timed.firstBatchAt === undefined ? undefined : timed.firstBatchAt - subscribedAt,
+      measurement,
+    };
+  } finally {
+    meter.abandon();
+    await subscription?.stop();
+    await transport.close();
+  }
+}
