@@ -26,7 +26,7 @@ export class InProcessTransport implements StreamTransport {
   readonly kind = "inproc" as const;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Set<Group>();
-  private wakeUp: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
   private closed = false;
 
   async ensureTopic(topic: string, partitions: number): Promise<void> {
@@ -47,7 +47,7 @@ export class InProcessTransport implements StreamTransport {
         value: typeof message.value === "string" ? Buffer.from(message.value) : message.value,
       });
     }
-    this.wakeUp?.();
+    this.wake();
   }
 
   async consume(options: ConsumeOptions): Promise<StreamSubscription> {
@@ -56,31 +56,27 @@ export class InProcessTransport implements StreamTransport {
     this.groups.add(group);
     await options.onAssigned?.(log.map((_, index) => index));
     let running = true;
-    const loop = (async () => {
+    // One loop per partition, like a Kafka consumer fetching partitions concurrently: while one partition's
+    // batch waits on Postgres, another's is decoded and aggregated.
+    const consumePartition = async (partition: number) => {
+      const partitionLog = log[partition]!;
       while (running && !this.closed) {
-        let delivered = false;
-        for (let partition = 0; partition < log.length && running; partition++) {
-          const partitionLog = log[partition]!;
-          const from = group.positions[partition]! - partitionLog.baseOffset;
-          if (from >= partitionLog.records.length) continue;
-          const records = partitionLog.records.slice(from, from + MAX_BATCH);
-          await options.onBatch({ topic: options.topic, partition, records });
-          group.positions[partition]! += records.length;
-          delivered = true;
-          this.release(options.topic, partition);
+        const from = group.positions[partition]! - partitionLog.baseOffset;
+        if (from >= partitionLog.records.length) {
+          await this.waitForRecords();
+          continue;
         }
-        if (!delivered) {
-          await new Promise<void>((resolve) => {
-            this.wakeUp = resolve;
-            setTimeout(resolve, 200);
-          });
-        }
+        const records = partitionLog.records.slice(from, from + MAX_BATCH);
+        await options.onBatch({ topic: options.topic, partition, records });
+        group.positions[partition]! += records.length;
+        this.release(options.topic, partition);
       }
-    })();
+    };
+    const loop = Promise.all(log.map((_, partition) => consumePartition(partition)));
     return {
       stop: async () => {
         running = false;
-        this.wakeUp?.();
+        this.wake();
         await loop;
         this.groups.delete(group);
       },
@@ -89,7 +85,20 @@ export class InProcessTransport implements StreamTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.wakeUp?.();
+    this.wake();
+  }
+
+  private waitForRecords(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      setTimeout(resolve, 200);
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Records not yet consumed, summed over partitions: what a Kafka operator would call lag. */

@@ -95,7 +95,14 @@ export class KafkaTransport implements StreamTransport {
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
         // A fetched batch can hold tens of thousands of records: store it in chunks, each its own transaction,
         // acknowledging and heartbeating after each so a long batch neither blocks the group nor grows memory.
         for (let from = 0; from < batch.messages.length; from += MAX_RECORDS_PER_CHUNK) {

@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { decodeActions, encodeActions, encodeUserAction, userActionKey, type UserAction } from "./messages";
 
-const valid = { v: 1, type: "video_start", country: "FR", sport: "athletics", ts: 1_767_225_600_000 } as const;
+const valid = {
+  v: 1,
+  type: "video_start",
+  country: "FR",
+  sport: "athletics",
+  ts: 1_767_225_600_000,
+} as const;
 
 describe("user action messages", () => {
   it("round-trips a single action", () => {
-    expect(decodeActions(Buffer.from(encodeUserAction(valid)))).toEqual({ ok: true, actions: [valid] });
+    expect(decodeActions(Buffer.from(encodeUserAction(valid)))).toEqual({
+      ok: true,
+      series: { country: "FR", sport: "athletics", actions: [{ type: "video_start", ts: valid.ts }] },
+    });
   });
 
   it("keys by country and sport so a series stays on one partition", () => {
@@ -42,13 +51,19 @@ describe("batched messages", () => {
 
   it("packs each series' actions, in order, into messages of at most the batch size", () => {
     const messages = encodeActions(actions, 100);
-    expect(messages.map((m) => m.key).sort()).toEqual(["FR|athletics", "FR|athletics", "KE|athletics", "KE|athletics"]);
+    expect(messages.map((m) => m.key).sort()).toEqual([
+      "FR|athletics",
+      "FR|athletics",
+      "KE|athletics",
+      "KE|athletics",
+    ]);
     const decoded = messages.flatMap((m) => {
       const result = decodeActions(m.value);
       if (!result.ok) throw new Error(result.reason);
-      expect(result.actions.length).toBeLessThanOrEqual(100);
-      expect(result.actions.every((a) => userActionKey(a) === m.key)).toBe(true);
-      return result.actions;
+      const { country, sport, actions: decoded } = result.series;
+      expect(decoded.length).toBeLessThanOrEqual(100);
+      expect(userActionKey({ country, sport })).toBe(m.key);
+      return decoded.map(({ type, ts }) => ({ v: 1 as const, type, country, sport, ts }));
     });
     expect(decoded.sort((a, b) => a.ts - b.ts)).toEqual(actions);
   });

@@ -56,7 +56,8 @@ export type ActionBatch = z.infer<typeof actionBatchSchema>;
  * `perMessage` actions of the same series, in the order given.
  */
 export function encodeActions(actions: UserAction[], perMessage: number): { key: string; value: string }[] {
-  if (perMessage <= 1) return actions.map((action) => ({ key: userActionKey(action), value: encodeUserAction(action) }));
+  if (perMessage <= 1)
+    return actions.map((action) => ({ key: userActionKey(action), value: encodeUserAction(action) }));
   const open = new Map<string, ActionBatch>();
   const messages: { key: string; value: string }[] = [];
   const flush = (key: string, batch: ActionBatch) => {
@@ -77,24 +78,41 @@ export function encodeActions(actions: UserAction[], perMessage: number): { key:
   return messages;
 }
 
-export type DecodeManyResult = { ok: true; actions: UserAction[] } | { ok: false; reason: string };
+/** Actions of one series (country × sport), as one message carries them. */
+export interface SeriesActions {
+  country: string;
+  sport: string;
+  actions: { type: ActionType; ts: number }[];
+}
 
-/** Decodes either message shape (single action or batch) into actions, or a reason to dead-letter it. */
+export type DecodeManyResult = { ok: true; series: SeriesActions } | { ok: false; reason: string };
+
+/**
+ * Decodes either message shape (single action or batch) into its series' actions, or a reason to
+ * dead-letter it. Actions stay grouped by series so aggregation builds no per-action objects or keys.
+ */
 export function decodeActions(bytes: Buffer | string | null): DecodeManyResult {
   const json = parseJson(bytes);
   if (!json.ok) return json;
   if (typeof json.value === "object" && json.value !== null && "actions" in json.value) {
     const parsed = actionBatchSchema.safeParse(json.value);
     if (!parsed.success) return { ok: false, reason: `batch schema v1: ${describeIssues(parsed.error)}` };
-    const { country, sport } = parsed.data;
-    return { ok: true, actions: parsed.data.actions.map((a) => ({ v: 1, type: a.type, country, sport, ts: a.ts })) };
+    return { ok: true, series: parsed.data };
   }
   const parsed = userActionSchema.safeParse(json.value);
-  if (parsed.success) return { ok: true, actions: [parsed.data] };
-  return { ok: false, reason: `schema v1: ${describeIssues(parsed.error)}` };
+  if (!parsed.success) return { ok: false, reason: `schema v1: ${describeIssues(parsed.error)}` };
+  const { country, sport, type, ts } = parsed.data;
+  return { ok: true, series: { country, sport, actions: [{ type, ts }] } };
 }
 
-function parseJson(bytes: Buffer | string | null): { ok: true; value: unknown } | { ok: false; reason: string } {
+/** Each action as its own one-action series, in order (for callers holding plain actions). */
+export function asSeriesActions(actions: Iterable<UserAction>): SeriesActions[] {
+  return Array.from(actions, ({ country, sport, type, ts }) => ({ country, sport, actions: [{ type, ts }] }));
+}
+
+function parseJson(
+  bytes: Buffer | string | null,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   if (bytes === null) return { ok: false, reason: "empty message (null value)" };
   try {
     return { ok: true, value: JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) };

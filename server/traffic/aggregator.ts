@@ -2,7 +2,7 @@
 // counted, fold the rest into event-time buckets, and store it all with the next offset in one transaction.
 import type { Logger } from "pino";
 import type { Db } from "../db/client";
-import { decodeActions, type UserAction } from "../stream/messages";
+import { decodeActions, type SeriesActions } from "../stream/messages";
 import type { OutgoingMessage, StreamBatch, StreamTransport } from "../stream/transport";
 import { loadNextOffsets, writePartitionBatch, type DeadLetter } from "./bucket-store";
 import { aggregateActions, Watermark } from "./windowing";
@@ -58,13 +58,13 @@ export class TrafficAggregator {
     this.stats.skippedAlreadyCounted += batch.records.length - fresh.length;
     if (fresh.length === 0) return;
 
-    const actions: UserAction[] = [];
+    const messages: SeriesActions[] = [];
     const deadLetters: DeadLetter[] = [];
     const republish: OutgoingMessage[] = [];
     for (const record of fresh) {
       const decoded = decodeActions(record.value);
       if (decoded.ok) {
-        actions.push(...decoded.actions);
+        messages.push(decoded.series);
         continue;
       }
       deadLetters.push({
@@ -96,7 +96,7 @@ export class TrafficAggregator {
       watermark = new Watermark(options.allowedLatenessSeconds * 1_000);
       this.watermarks.set(batch.partition, watermark);
     }
-    const aggregated = aggregateActions(actions, options.windowSeconds * 1_000, watermark);
+    const aggregated = aggregateActions(messages, options.windowSeconds * 1_000, watermark);
     const nextOffset = BigInt(fresh[fresh.length - 1]!.offset) + 1n;
     await writePartitionBatch(options.db, {
       consumerGroup: options.consumerGroup,
@@ -112,7 +112,7 @@ export class TrafficAggregator {
 
     const late = aggregated.late.reduce((sum, entry) => sum + entry.actions, 0);
     this.stats.batches += 1;
-    this.stats.actions += actions.length - late;
+    this.stats.actions += aggregated.buckets.reduce((sum, bucket) => sum + bucket.actions, 0);
     this.stats.lateActions += late;
     this.stats.deadLetters += deadLetters.length;
     this.stats.bucketWrites += aggregated.buckets.length;

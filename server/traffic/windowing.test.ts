@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { UserAction } from "../stream/messages";
-import { aggregateActions, bucketStartOf, Watermark } from "./windowing";
+import { asSeriesActions, type UserAction } from "../stream/messages";
+import { aggregateActions as aggregateSeries, bucketStartOf, Watermark } from "./windowing";
+
+const aggregateActions = (actions: UserAction[], windowMs: number, watermark: Watermark) =>
+  aggregateSeries(asSeriesActions(actions), windowMs, watermark);
 
 const WINDOW = 10_000;
 const action = (ts: number, overrides: Partial<UserAction> = {}): UserAction => ({
@@ -61,6 +64,20 @@ describe("aggregateActions", () => {
     const result = aggregateActions([action(100_000), action(75_000)], WINDOW, new Watermark(30_000));
     expect(result.buckets.map((b) => b.bucketStart).sort()).toEqual([100_000, 70_000].sort());
     expect(result.late).toEqual([]);
+  });
+
+  it("folds a batched message's actions like the same actions sent one by one", () => {
+    const actions = [
+      action(1_000),
+      action(12_000, { type: "share" }),
+      action(2_000, { type: "video_start" }),
+    ];
+    const batched = aggregateSeries(
+      [{ country: "FR", sport: "athletics", actions: actions.map(({ type, ts }) => ({ type, ts })) }],
+      WINDOW,
+      new Watermark(30_000),
+    );
+    expect(batched).toEqual(aggregateActions(actions, WINDOW, new Watermark(30_000)));
   });
 
   it("carries the watermark across batches of the same partition", () => {

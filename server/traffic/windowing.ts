@@ -1,6 +1,6 @@
 // Event-time tumbling windows: which bucket an action belongs to, when a bucket is final (watermark), and
 // the per-batch aggregation of actions into bucket deltas. Pure functions over plain data.
-import type { ActionType, UserAction } from "../stream/messages";
+import type { ActionType, SeriesActions } from "../stream/messages";
 
 export interface BucketDelta {
   country: string;
@@ -64,41 +64,55 @@ export interface AggregatedBatch {
 
 /**
  * Folds a partition's actions, in stream order, into per-window deltas. The watermark advances as actions
- * are read, so an action is late exactly when it would have been late on arrival.
+ * are read, so an action is late exactly when it would have been late on arrival. Hot path: one map lookup
+ * per series and one per action, keyed by number.
  */
 export function aggregateActions(
-  actions: Iterable<UserAction>,
+  messages: Iterable<SeriesActions>,
   windowMs: number,
   watermark: Watermark,
 ): AggregatedBatch {
-  const buckets = new Map<string, BucketDelta>();
-  const late = new Map<string, LateDelta>();
-  for (const action of actions) {
-    const bucketStart = bucketStartOf(action.ts, windowMs);
-    const key = `${action.country}|${action.sport}|${bucketStart}`;
-    if (watermark.isFinal(bucketStart, windowMs)) {
-      const entry = late.get(key);
-      if (entry) entry.actions += 1;
-      else late.set(key, { country: action.country, sport: action.sport, bucketStart, actions: 1 });
-      continue;
+  const bucketsBySeries = new Map<string, Map<number, BucketDelta>>();
+  const lateBySeries = new Map<string, Map<number, LateDelta>>();
+  const buckets: BucketDelta[] = [];
+  const late: LateDelta[] = [];
+  for (const { country, sport, actions } of messages) {
+    const seriesKey = `${country}|${sport}`;
+    let seriesBuckets = bucketsBySeries.get(seriesKey);
+    if (!seriesBuckets) bucketsBySeries.set(seriesKey, (seriesBuckets = new Map()));
+    for (const { type, ts } of actions) {
+      const bucketStart = bucketStartOf(ts, windowMs);
+      if (watermark.isFinal(bucketStart, windowMs)) {
+        let seriesLate = lateBySeries.get(seriesKey);
+        if (!seriesLate) lateBySeries.set(seriesKey, (seriesLate = new Map()));
+        const entry = seriesLate.get(bucketStart);
+        if (entry) entry.actions += 1;
+        else {
+          const created = { country, sport, bucketStart, actions: 1 };
+          seriesLate.set(bucketStart, created);
+          late.push(created);
+        }
+        continue;
+      }
+      let bucket = seriesBuckets.get(bucketStart);
+      if (!bucket) {
+        bucket = {
+          country,
+          sport,
+          bucketStart,
+          actions: 0,
+          pageViews: 0,
+          videoStarts: 0,
+          liveBlogOpens: 0,
+          shares: 0,
+        };
+        seriesBuckets.set(bucketStart, bucket);
+        buckets.push(bucket);
+      }
+      bucket.actions += 1;
+      bucket[COUNTER_FOR[type]] += 1;
+      watermark.observe(ts);
     }
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = {
-        country: action.country,
-        sport: action.sport,
-        bucketStart,
-        actions: 0,
-        pageViews: 0,
-        videoStarts: 0,
-        liveBlogOpens: 0,
-        shares: 0,
-      };
-      buckets.set(key, bucket);
-    }
-    bucket.actions += 1;
-    bucket[COUNTER_FOR[action.type]] += 1;
-    watermark.observe(action.ts);
   }
-  return { buckets: [...buckets.values()], late: [...late.values()] };
+  return { buckets, late };
 }
