@@ -34,6 +34,29 @@ function reportCharColumnsAsText(adapter) {
   );
 }
 
+/**
+ * adapter-pg's executeScript splits a migration on every `;` (even inside comments, strings and `DO $$`
+ * blocks) and runs the pieces one by one outside a transaction, so a failing migration is left half
+ * applied. The native engine sends the script whole: Postgres then runs it as one implicit transaction.
+ * Do the same.
+ */
+function executeScriptsWhole(adapter) {
+  let owner = Object.getPrototypeOf(adapter);
+  while (owner && !Object.hasOwn(owner, "executeScript")) owner = Object.getPrototypeOf(owner);
+  if (!owner) throw new Error("@prisma/adapter-pg no longer has executeScript; revisit the whole-script fix");
+  if (owner.executeScript.runsWhole) return;
+  owner.executeScript = Object.assign(
+    async function executeWholeScript(script) {
+      try {
+        await this.client.query(script);
+      } catch (error) {
+        this.onError(error);
+      }
+    },
+    { runsWhole: true },
+  );
+}
+
 async function connectAdapter(url, schema) {
   // adapter-pg qualifies its own queries with `schema`, but the engine's DDL (e.g. creating
   // _prisma_migrations) is unqualified; the native engine sets the search_path the same way.
@@ -44,6 +67,7 @@ async function connectAdapter(url, schema) {
   );
   const adapter = await factory.connect();
   reportCharColumnsAsText(adapter);
+  executeScriptsWhole(adapter);
   return adapter;
 }
 
