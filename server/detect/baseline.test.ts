@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { Baseline } from "./baseline";
+import { syntheticSeries, SYNTHETIC_START_MS } from "./synthetic-series";
+import { DetectorInputError, type BucketObservation } from "./types";
+
+const WINDOW_MS = 10_000;
+const flat = (count: number, observed: number, from = 0): BucketObservation[] =>
+  Array.from({ length: count }, (_, index) => ({
+    bucketStart: SYNTHETIC_START_MS + (from + index) * WINDOW_MS,
+    observed,
+  }));
+
+function feed(baseline: Baseline, buckets: readonly BucketObservation[]) {
+  return buckets.map((bucket) => baseline.update(bucket));
+}
+
+describe("Baseline", () => {
+  it("expects a flat series to stay flat, with a band no narrower than count noise", () => {
+    const steps = feed(new Baseline({ bandSigmas: 3 }), flat(200, 100));
+    const last = steps.at(-1)!;
+    expect(last.expectation.expectedViewers).toBeCloseTo(100, 6);
+    expect(last.expectation.sigma).toBeCloseTo(10, 6);
+    expect(last.expectation.upperViewers).toBeCloseTo(130, 6);
+    expect(steps.some((step) => step.isOutlier)).toBe(false);
+  });
+
+  it("handles a series of zeros without NaN and with a finite band", () => {
+    const last = feed(new Baseline({ bandSigmas: 3 }), flat(100, 0)).at(-1)!;
+    expect(last.expectation).toEqual({ expectedViewers: 0, lowerViewers: 0, upperViewers: 3, sigma: 1 });
+  });
+
+  it("warms up on the first buckets and expects nothing for the very first", () => {
+    const steps = feed(new Baseline({ warmupBuckets: 5 }), flat(7, 50));
+    expect(steps.map((step) => step.warmingUp)).toEqual([true, true, true, true, true, false, false]);
+    expect(steps[0]!.expectation.expectedViewers).toBe(0);
+    expect(steps[1]!.expectation.expectedViewers).toBe(50);
+  });
+
+  it("is not dragged up by a peak: expected after a 12-bucket doubling stays near the level before", () => {
+    const series = syntheticSeries({
+      buckets: 400,
+      baseViewers: 200,
+      peaks: [{ atBucket: 300, buckets: 12, upliftPct: 100 }],
+    });
+    const steps = feed(new Baseline(), series);
+    expect(steps[311]!.expectation.expectedViewers).toBeGreaterThan(190);
+    expect(steps[311]!.expectation.expectedViewers).toBeLessThan(215);
+    expect(steps.slice(300, 312).every((step) => step.isOutlier)).toBe(true);
+  });
+
+  it("follows a slow trend (level doubling over 5 hours) within a few percent", () => {
+    const series = syntheticSeries({ buckets: 1800, baseViewers: 100, trendPerHour: 0.2 });
+    const last = feed(new Baseline(), series).at(-1)!;
+    expect(last.expectation.expectedViewers).toBeGreaterThan(190);
+    expect(last.expectation.expectedViewers).toBeLessThan(210);
+  });
+
+  it("accepts a lasting level shift as the new normal after maxOutlierBuckets", () => {
+    const baseline = new Baseline({ maxOutlierBuckets: 30 });
+    feed(baseline, flat(100, 100));
+    const steps = feed(baseline, flat(60, 300, 100));
+    expect(steps[10]!.isOutlier).toBe(true);
+    expect(steps.at(-1)!.isOutlier).toBe(false);
+    expect(steps.at(-1)!.expectation.expectedViewers).toBeCloseTo(300, 0);
+  });
+
+  it("treats an outage as a drop, not a new normal, so the recovery is expected", () => {
+    const baseline = new Baseline({ maxDropBuckets: 360 });
+    feed(baseline, flat(200, 15));
+    // Small counts: 15 → 3 stays inside ±4 sigma but is an 80 % fall, so it is not learned at full gain.
+    const outage = feed(baseline, flat(60, 3, 200));
+    expect(outage.every((step) => step.isOutlier)).toBe(true);
+    const recovery = baseline.update({ bucketStart: SYNTHETIC_START_MS + 260 * WINDOW_MS, observed: 15 });
+    expect(recovery.expectation.expectedViewers).toBeGreaterThan(12);
+  });
+
+  it("projects over a short gap and restarts after a long one, keeping order strict", () => {
+    const baseline = new Baseline({ restartAfterGapBuckets: 50 });
+    feed(baseline, flat(100, 100));
+    const afterShortGap = baseline.update({
+      bucketStart: SYNTHETIC_START_MS + 130 * WINDOW_MS,
+      observed: 100,
+    });
+    expect(afterShortGap.warmingUp).toBe(false);
+    expect(afterShortGap.expectation.expectedViewers).toBeCloseTo(100, 6);
+    const afterLongGap = baseline.update({
+      bucketStart: SYNTHETIC_START_MS + 500 * WINDOW_MS,
+      observed: 100,
+    });
+    expect(afterLongGap.warmingUp).toBe(true);
+    expect(() => baseline.update({ bucketStart: SYNTHETIC_START_MS, observed: 1 })).toThrow(
+      DetectorInputError,
+    );
+    expect(() =>
+      baseline.update({ bucketStart: SYNTHETIC_START_MS + 501 * WINDOW_MS, observed: -1 }),
+    ).toThrow(/finite number ≥ 0/);
+  });
+
+  it("learns a daily step (prime time doubles traffic) so that it is expected after a few days", () => {
+    const primeTime = (bucketStart: number) => {
+      const hour = new Date(bucketStart).getUTCHours();
+      return hour >= 19 && hour < 21 ? 2 : 1;
+    };
+    const bucketsPerDay = 8640;
+    const noise = syntheticSeries({ buckets: bucketsPerDay * 5, baseViewers: 150, seed: 4 });
+    const series = noise.map((bucket) => ({
+      ...bucket,
+      observed: bucket.observed * primeTime(bucket.bucketStart),
+    }));
+    const steps = feed(new Baseline(), series);
+    const stepStart = (day: number) => day * bucketsPerDay + (19 * 3600) / 10 + 1;
+    // Day 1: the step is a surprise; day 5: the profile expects it.
+    expect(steps[stepStart(0)]!.isOutlier).toBe(true);
+    const expectedOnDay5 = steps[stepStart(4)]!.expectation.expectedViewers;
+    expect(expectedOnDay5).toBeGreaterThan(250);
+    expect(steps[stepStart(4)]!.isOutlier).toBe(false);
+  });
+
+  it("round-trips its state through JSON and continues identically", () => {
+    const series = syntheticSeries({ buckets: 600, baseViewers: 80, trendPerHour: 0.1 });
+    const original = new Baseline();
+    feed(original, series.slice(0, 300));
+    const restored = new Baseline({}, JSON.parse(JSON.stringify(original.toJSON())));
+    expect(feed(restored, series.slice(300))).toEqual(feed(original, series.slice(300)));
+  });
+});

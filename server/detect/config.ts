@@ -1,0 +1,104 @@
+// Tunables of peak detection, validated once with zod where they enter (env, CLI, stored state); every field
+// has a default fit for 10-second buckets of a country × sport series (tuned on the seeded synthetic set of
+// bench/detect.ts and the simulator's small and demo games, seed 1).
+import { z } from "zod";
+import { DETECTOR_NAMES } from "./types";
+
+export const baselineConfigSchema = z.object({
+  windowSeconds: z.number().positive().default(10),
+  /** Gain of the level; 0.08 follows a change within ~12 buckets (2 minutes). */
+  levelAlpha: z.number().gt(0).lt(1).default(0.08),
+  /** Gain of the trend; 0.1 keeps up with a session's 10-minute live ramp without calling it a peak. */
+  trendBeta: z.number().gt(0).lt(1).default(0.1),
+  /** Damping of the trend per bucket, so a forecast over a gap does not run away. */
+  trendDamping: z.number().gt(0).max(1).default(0.98),
+  scaleBeta: z.number().gt(0).lt(1).default(0.05),
+  /**
+   * Innovations are clipped at this many sigmas (Huber), so no single bucket drags the baseline; at the band
+   * edge by default, since buckets beyond the band are learned at outlierGain anyway.
+   */
+  huberK: z.number().positive().default(4),
+  /** The band is expected ± bandSigmas·sigma; beyond it a bucket is the statistical margin's outlier. */
+  bandSigmas: z.number().positive().default(4),
+  /** A bucket this far from expected (in %) and beyond outlierSigmas is also learned as an outlier. */
+  outlierChangePct: z.number().positive().default(40),
+  outlierSigmas: z.number().positive().default(2),
+  /** Share of the normal gain applied to outlier buckets (the peaks themselves). */
+  outlierGain: z.number().min(0).max(1).default(0.05),
+  /** After this many buckets in a row outside the band, the baseline accepts the new level. */
+  maxOutlierBuckets: z.number().int().positive().default(60),
+  /**
+   * …and after this many below it. Longer: an outage is a drop, not a new normal, so the recovery that ends
+   * it is not a peak.
+   */
+  maxDropBuckets: z.number().int().positive().default(360),
+  warmupBuckets: z.number().int().min(2).default(12),
+  relativeSigmaFloor: z.number().min(0).default(0.03),
+  /** Counts are at least Poisson-noisy: sigma ≥ √expected. */
+  countNoise: z.boolean().default(true),
+  minSigma: z.number().min(0).default(1),
+  /** A gap longer than this (in buckets) restarts the level and scale; the daily profile is kept. */
+  restartAfterGapBuckets: z.number().int().positive().default(360),
+  seasonBinMinutes: z.number().int().positive().default(15),
+  /** Days of history before the daily profile starts to count; it is fully blended in at twice this. */
+  seasonMinDays: z.number().positive().default(2),
+  seasonGain: z.number().gt(0).max(1).default(0.3),
+});
+export type BaselineConfig = z.infer<typeof baselineConfigSchema>;
+
+export const upliftConfigSchema = z.object({
+  /** A peak is at least this much above expected. */
+  minUpliftPct: z.number().min(0).default(40),
+  /** …and at least this many actions in the bucket, so tiny markets do not fire on noise. */
+  minVolume: z.number().min(0).default(20),
+  /** A drop is at least this much below expected (with expected at least minVolume). */
+  minDropPct: z.number().gt(0).max(100).default(40),
+});
+export type UpliftConfig = z.infer<typeof upliftConfigSchema>;
+
+export const forestConfigSchema = z.object({
+  trees: z.number().int().positive().max(200).default(25),
+  depth: z.number().int().min(2).max(12).default(8),
+  /** Consecutive residuals per point (shingle). */
+  shingleSize: z.number().int().positive().max(8).default(2),
+  /** Points per reference window; the model relearns what is normal every this many buckets. */
+  referenceWindow: z.number().int().min(16).max(65_535).default(256),
+  /**
+   * Mass density (1 = as dense as uniform) at which the learned margin scores 0.5; emptier regions score
+   * higher. 10 was the best recall/false-alarm balance on the seeded synthetic series (see bench/detect.ts).
+   */
+  densityAtHalfScore: z.number().positive().default(10),
+  seed: z.number().int().default(7),
+});
+export type ForestConfig = z.infer<typeof forestConfigSchema>;
+
+export const peakTrackerConfigSchema = z.object({
+  /** "first-crossing" fires on the first bucket over the rules (lowest lag); "local-maximum" on its top. */
+  fireOn: z.enum(["first-crossing", "local-maximum"]).default("first-crossing"),
+  /**
+   * A first crossing scoring under this fires only if the next bucket is a peak too (one window later):
+   * single-bucket noise on small counts is dropped, clear peaks still fire at once. 0 turns it off.
+   */
+  confirmBelowScore: z.number().min(0).max(1).default(0.6),
+  /** A peak ends once the uplift is back under this… */
+  releaseUpliftPct: z.number().min(0).default(15),
+  /** …for this many buckets in a row. */
+  releaseBuckets: z.number().int().positive().default(2),
+  /** Buckets after a peak ends during which no new peak of the same series fires. */
+  cooldownBuckets: z.number().int().min(0).default(6),
+});
+export type PeakTrackerConfig = z.infer<typeof peakTrackerConfigSchema>;
+
+export const detectionConfigSchema = z.object({
+  detector: z.enum(DETECTOR_NAMES).default("uplift"),
+  baseline: baselineConfigSchema.prefault({}),
+  uplift: upliftConfigSchema.prefault({}),
+  forest: forestConfigSchema.prefault({}),
+  tracker: peakTrackerConfigSchema.prefault({}),
+});
+export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
+export type DetectionConfigInput = z.input<typeof detectionConfigSchema>;
+
+export function detectionConfig(input: DetectionConfigInput = {}): DetectionConfig {
+  return detectionConfigSchema.parse(input);
+}

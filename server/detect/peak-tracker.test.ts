@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { PeakTracker, type DetectionEvent } from "./peak-tracker";
+import type { Assessment } from "./types";
+
+const WINDOW_MS = 10_000;
+
+/** A hand-made assessment: expected 100, the given uplift, peak/drop flags from the default rules. */
+function assessment(index: number, upliftPct: number, overrides: Partial<Assessment> = {}): Assessment {
+  const observed = 100 * (1 + upliftPct / 100);
+  return {
+    bucketStart: index * WINDOW_MS,
+    observed,
+    expectedViewers: 100,
+    lowerViewers: 65,
+    upperViewers: 135,
+    sigma: 10,
+    upliftPct,
+    score: upliftPct >= 40 ? 0.6 : 0.2,
+    isPeak: upliftPct >= 40,
+    isDrop: upliftPct <= -40,
+    warmingUp: false,
+    ...overrides,
+  };
+}
+
+function track(tracker: PeakTracker, uplifts: readonly number[], from = 0): DetectionEvent[] {
+  return uplifts.flatMap((uplift, index) => tracker.track(assessment(from + index, uplift)));
+}
+
+describe("PeakTracker", () => {
+  it("raises one peak per peak, on its first crossing, and ends it once back near expected", () => {
+    const events = track(new PeakTracker(WINDOW_MS), [0, 5, 60, 90, 70, 45, 20, 10, 5, 0]);
+    expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+    expect(events[0]).toMatchObject({
+      kind: "peak",
+      bucketStart: 2 * WINDOW_MS,
+      detectedAt: 2 * WINDOW_MS,
+      upliftPct: 60,
+    });
+    expect(events[1]).toMatchObject({
+      kind: "peak-end",
+      startedAt: 2 * WINDOW_MS,
+      endedAt: 8 * WINDOW_MS,
+      buckets: 7,
+      extremeUpliftPct: 90,
+    });
+  });
+
+  it("does not end a peak while it only dips briefly (needs releaseBuckets calm buckets in a row)", () => {
+    const events = track(new PeakTracker(WINDOW_MS), [60, 10, 70, 10, 60, 5, 5]);
+    expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+  });
+
+  it("holds a cooldown after a peak ends, then fires again", () => {
+    const tracker = new PeakTracker(WINDOW_MS, { cooldownBuckets: 3 });
+    const events = track(tracker, [60, 0, 0, 80, 0, 0, 0, 0, 70]);
+    // Peak at 0 ends at 2; 3 is inside the cooldown (until 6); 8 fires.
+    const peaks = events.flatMap((event) => (event.kind === "peak" ? [event.bucketStart] : []));
+    expect(peaks).toEqual([0, 8 * WINDOW_MS]);
+  });
+
+  it("drops a weak single-bucket crossing as noise and confirms a weak one that holds", () => {
+    const weak = (index: number, uplift: number) =>
+      assessment(index, uplift, { score: uplift >= 40 ? 0.52 : 0.2 });
+    const tracker = new PeakTracker(WINDOW_MS);
+    const noise = [weak(0, 0), weak(1, 45), weak(2, 5)].flatMap((a) => tracker.track(a));
+    expect(noise).toEqual([]);
+    expect(tracker.phase).toBe("normal");
+    const held = [weak(3, 50), weak(4, 55), weak(5, 0), weak(6, 0)].flatMap((a) => tracker.track(a));
+    expect(held[0]).toMatchObject({ kind: "peak", bucketStart: 3 * WINDOW_MS, detectedAt: 4 * WINDOW_MS });
+    expect(held.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+  });
+
+  it("in local-maximum mode reports the top bucket, detected one bucket later", () => {
+    const tracker = new PeakTracker(WINDOW_MS, { fireOn: "local-maximum" });
+    const events = track(tracker, [0, 50, 80, 120, 90, 60, 0, 0]);
+    expect(events[0]).toMatchObject({
+      kind: "peak",
+      bucketStart: 3 * WINDOW_MS,
+      detectedAt: 4 * WINDOW_MS,
+      upliftPct: 120,
+    });
+    expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+  });
+
+  it("records drops separately from peaks", () => {
+    const events = track(new PeakTracker(WINDOW_MS), [0, -60, -80, -50, -5, 0, 0]);
+    expect(events.map((event) => event.kind)).toEqual(["drop", "drop-end"]);
+    expect(events[1]).toMatchObject({ extremeUpliftPct: -80 });
+  });
+
+  it("ignores assessments made while warming up", () => {
+    const tracker = new PeakTracker(WINDOW_MS);
+    expect(tracker.track(assessment(0, 300, { warmingUp: true }))).toEqual([]);
+    expect(tracker.phase).toBe("normal");
+  });
+
+  it("resumes from its JSON state mid-peak without firing twice", () => {
+    const tracker = new PeakTracker(WINDOW_MS);
+    track(tracker, [0, 60, 70]);
+    const resumed = new PeakTracker(WINDOW_MS, {}, JSON.parse(JSON.stringify(tracker.toJSON())));
+    expect(track(resumed, [80, 0, 0], 3).map((event) => event.kind)).toEqual(["peak-end"]);
+  });
+});

@@ -1,0 +1,179 @@
+// De-duplication of one series' assessments into events: one `peak` per peak (on its first crossing or its
+// local maximum), held until the series is back near expected, then a cooldown; drops tracked separately.
+import { peakTrackerConfigSchema, type PeakTrackerConfig } from "./config";
+import type { Assessment } from "./types";
+
+export interface PeakEvent {
+  kind: "peak" | "drop";
+  /** The bucket the event describes: the first crossing, or the top in local-maximum mode. */
+  bucketStart: number;
+  /** The bucket whose arrival raised the event (equals bucketStart on first crossing). */
+  detectedAt: number;
+  observed: number;
+  expectedViewers: number;
+  upliftPct: number;
+  score: number;
+}
+
+export interface PeakEndEvent {
+  kind: "peak-end" | "drop-end";
+  startedAt: number;
+  /** The bucket at which the series was judged back near expected. */
+  endedAt: number;
+  buckets: number;
+  /** Largest uplift of a peak, deepest (most negative) of a drop. */
+  extremeUpliftPct: number;
+  extremeObserved: number;
+}
+
+export type DetectionEvent = PeakEvent | PeakEndEvent;
+
+export interface PeakTrackerState {
+  phase: "normal" | "peak" | "drop";
+  startedAt: number;
+  buckets: number;
+  extreme: Assessment | null;
+  fired: boolean;
+  /** A weak first crossing waits one bucket: if the next is not a peak too, it was noise. */
+  awaitingConfirmation: boolean;
+  calmRun: number;
+  peakCooldownUntil: number;
+}
+
+export class PeakTracker {
+  readonly config: PeakTrackerConfig;
+  private readonly state: PeakTrackerState;
+
+  constructor(
+    private readonly windowMs: number,
+    config: Partial<PeakTrackerConfig> = {},
+    state?: PeakTrackerState,
+  ) {
+    this.config = peakTrackerConfigSchema.parse(config);
+    this.state = state
+      ? structuredClone(state)
+      : {
+          phase: "normal",
+          startedAt: 0,
+          buckets: 0,
+          extreme: null,
+          fired: false,
+          awaitingConfirmation: false,
+          calmRun: 0,
+          peakCooldownUntil: 0,
+        };
+  }
+
+  toJSON(): PeakTrackerState {
+    return structuredClone(this.state);
+  }
+
+  get phase(): PeakTrackerState["phase"] {
+    return this.state.phase;
+  }
+
+  /** Feeds one assessment (in time order); returns the events it raises, usually none. */
+  track(assessment: Assessment): DetectionEvent[] {
+    if (assessment.warmingUp) return [];
+    switch (this.state.phase) {
+      case "normal":
+        return this.whileNormal(assessment);
+      case "peak":
+        return this.whileInPeak(assessment);
+      case "drop":
+        return this.whileInDrop(assessment);
+    }
+  }
+
+  private whileNormal(assessment: Assessment): DetectionEvent[] {
+    const s = this.state;
+    const startsPeak = assessment.isPeak && assessment.bucketStart >= s.peakCooldownUntil;
+    if (!startsPeak && !assessment.isDrop) return [];
+    Object.assign(s, {
+      phase: startsPeak ? "peak" : "drop",
+      startedAt: assessment.bucketStart,
+      buckets: 1,
+      extreme: assessment,
+      calmRun: 0,
+      fired: false,
+      awaitingConfirmation: startsPeak && assessment.score < this.config.confirmBelowScore,
+    });
+    if (!startsPeak || (this.config.fireOn === "first-crossing" && !s.awaitingConfirmation)) {
+      s.fired = true;
+      return [eventFrom(startsPeak ? "peak" : "drop", assessment, assessment.bucketStart)];
+    }
+    return [];
+  }
+
+  private whileInPeak(assessment: Assessment): DetectionEvent[] {
+    const s = this.state;
+    const events: DetectionEvent[] = [];
+    const top = s.extreme!;
+    if (s.awaitingConfirmation) {
+      s.awaitingConfirmation = false;
+      if (!assessment.isPeak) {
+        Object.assign(s, { phase: "normal", buckets: 0, extreme: null, calmRun: 0 });
+        return [];
+      }
+      if (this.config.fireOn === "first-crossing") {
+        s.fired = true;
+        events.push(eventFrom("peak", top, assessment.bucketStart));
+      }
+    }
+    s.buckets += 1;
+    if (assessment.upliftPct > top.upliftPct) s.extreme = assessment;
+    else if (!s.fired) {
+      // The uplift turned down: the previous top was the local maximum.
+      s.fired = true;
+      events.push(eventFrom("peak", top, assessment.bucketStart));
+    }
+    s.calmRun = assessment.upliftPct < this.config.releaseUpliftPct ? s.calmRun + 1 : 0;
+    if (s.calmRun >= this.config.releaseBuckets) {
+      events.push(this.end("peak-end", assessment.bucketStart));
+      s.peakCooldownUntil = assessment.bucketStart + (this.config.cooldownBuckets + 1) * this.windowMs;
+    }
+    return events;
+  }
+
+  private whileInDrop(assessment: Assessment): DetectionEvent[] {
+    const s = this.state;
+    s.buckets += 1;
+    if (assessment.upliftPct < s.extreme!.upliftPct) s.extreme = assessment;
+    s.calmRun = assessment.upliftPct > -this.config.releaseUpliftPct ? s.calmRun + 1 : 0;
+    if (s.calmRun < this.config.releaseBuckets) return [];
+    return [this.end("drop-end", assessment.bucketStart)];
+  }
+
+  private end(kind: PeakEndEvent["kind"], endedAt: number): PeakEndEvent {
+    const s = this.state;
+    const event: PeakEndEvent = {
+      kind,
+      startedAt: s.startedAt,
+      endedAt,
+      buckets: s.buckets,
+      extremeUpliftPct: s.extreme!.upliftPct,
+      extremeObserved: s.extreme!.observed,
+    };
+    Object.assign(s, {
+      phase: "normal",
+      buckets: 0,
+      extreme: null,
+      calmRun: 0,
+      fired: false,
+      awaitingConfirmation: false,
+    });
+    return event;
+  }
+}
+
+function eventFrom(kind: PeakEvent["kind"], assessment: Assessment, detectedAt: number): PeakEvent {
+  return {
+    kind,
+    bucketStart: assessment.bucketStart,
+    detectedAt,
+    observed: assessment.observed,
+    expectedViewers: assessment.expectedViewers,
+    upliftPct: assessment.upliftPct,
+    score: assessment.score,
+  };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { syntheticSeries, SYNTHETIC_START_MS } from "./synthetic-series";
+import type { Assessment, BucketObservation } from "./types";
+import { thresholdScore, UpliftDetector, upliftPctOf } from "./uplift";
+
+const WINDOW_MS = 10_000;
+const at = (index: number, observed: number): BucketObservation => ({
+  bucketStart: SYNTHETIC_START_MS + index * WINDOW_MS,
+  observed,
+});
+const run = (detector: UpliftDetector, series: readonly BucketObservation[]): Assessment[] =>
+  series.map((bucket) => detector.assess(bucket));
+const peakIndexes = (assessments: readonly Assessment[]) =>
+  assessments.flatMap((assessment, index) => (assessment.isPeak ? [index] : []));
+
+describe("thresholdScore and upliftPctOf", () => {
+  it("scores 0 at or below zero, exactly 0.5 at the threshold, towards 1 above", () => {
+    expect(thresholdScore(0, 40)).toBe(0);
+    expect(thresholdScore(-5, 40)).toBe(0);
+    expect(thresholdScore(40, 40)).toBe(0.5);
+    expect(thresholdScore(39.9, 40)).toBeLessThan(0.5);
+    expect(thresholdScore(400, 40)).toBeGreaterThan(0.9);
+    expect(thresholdScore(1, 0)).toBe(1);
+  });
+
+  it("keeps uplift finite when nothing was expected", () => {
+    expect(upliftPctOf(150, 100)).toBe(50);
+    expect(upliftPctOf(5, 0)).toBe(500);
+  });
+});
+
+describe("UpliftDetector", () => {
+  it("fires on the first bucket of an injected peak and on nothing else", () => {
+    const series = syntheticSeries({
+      buckets: 600,
+      baseViewers: 120,
+      peaks: [{ atBucket: 400, buckets: 5, upliftPct: 80 }],
+    });
+    const assessments = run(new UpliftDetector(), series);
+    expect(peakIndexes(assessments)).toEqual([400, 401, 402, 403, 404]);
+    expect(assessments[400]!.upliftPct).toBeGreaterThan(50);
+    expect(assessments.every((assessment) => assessment.isPeak === assessment.score >= 0.5)).toBe(true);
+    expect(assessments.every((assessment) => assessment.score >= 0 && assessment.score <= 1)).toBe(true);
+  });
+
+  it("does not fire on a slow trend (traffic tripling over 8 hours)", () => {
+    // Volume high enough that noise alone can never reach +40 %: only a lagging baseline could fire.
+    const series = syntheticSeries({ buckets: 2880, baseViewers: 200, trendPerHour: 0.25, seed: 5 });
+    expect(peakIndexes(run(new UpliftDetector(), series))).toEqual([]);
+  });
+
+  it("does not fire on a flat series or on zeros", () => {
+    const flat = Array.from({ length: 300 }, (_, index) => at(index, 100));
+    const zeros = Array.from({ length: 300 }, (_, index) => at(index, 0));
+    expect(peakIndexes(run(new UpliftDetector(), flat))).toEqual([]);
+    expect(peakIndexes(run(new UpliftDetector(), zeros))).toEqual([]);
+  });
+
+  it("keeps a tiny market quiet: +400 % on 3 expected viewers is under the minimum volume", () => {
+    const series = Array.from({ length: 300 }, (_, index) => at(index, index >= 200 && index < 203 ? 15 : 3));
+    expect(peakIndexes(run(new UpliftDetector(), series))).toEqual([]);
+    const lowered = run(new UpliftDetector({}, { minVolume: 5 }), series);
+    expect(peakIndexes(lowered)).toContain(200);
+  });
+
+  it("needs the relative uplift, not just the margin: +25 % on a large market is many sigmas but no peak", () => {
+    const series = syntheticSeries({
+      buckets: 400,
+      baseViewers: 5000,
+      peaks: [{ atBucket: 300, buckets: 5, upliftPct: 25 }],
+    });
+    const assessments = run(new UpliftDetector(), series);
+    expect(
+      (assessments[300]!.observed - assessments[300]!.expectedViewers) / assessments[300]!.sigma,
+    ).toBeGreaterThan(5);
+    expect(peakIndexes(assessments)).toEqual([]);
+    expect(peakIndexes(run(new UpliftDetector({}, { minUpliftPct: 20 }), series))).toContain(300);
+  });
+
+  it("marks a drop as a drop, never as a peak", () => {
+    const series = Array.from({ length: 200 }, (_, index) =>
+      at(index, index >= 150 && index < 155 ? 20 : 100),
+    );
+    const assessments = run(new UpliftDetector(), series);
+    expect(assessments[150]!.isDrop).toBe(true);
+    expect(assessments[150]!.isPeak).toBe(false);
+    expect(assessments[150]!.score).toBe(0);
+    expect(assessments.filter((assessment) => assessment.isDrop)).toHaveLength(5);
+  });
+
+  it("still fires after a gap of missing buckets", () => {
+    const before = Array.from({ length: 100 }, (_, index) => at(index, 100));
+    const after = [at(130, 100), at(131, 100), at(132, 250)];
+    const assessments = run(new UpliftDetector(), [...before, ...after]);
+    expect(assessments.at(-2)!.isPeak).toBe(false);
+    expect(assessments.at(-1)!.isPeak).toBe(true);
+  });
+
+  it("fires nothing while warming up", () => {
+    const series = [at(0, 100), at(1, 100), at(2, 900)];
+    expect(
+      run(new UpliftDetector(), series).map((assessment) => assessment.warmingUp && !assessment.isPeak),
+    ).toEqual([true, true, true]);
+  });
+});
