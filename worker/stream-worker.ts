@@ -9,6 +9,7 @@ import { createTransport } from "../server/stream/create-transport";
 import type { StreamSubscription } from "../server/stream/transport";
 import { resetOffsets } from "../server/traffic/bucket-store";
 import { TrafficAggregator } from "../server/traffic/aggregator";
+import { BucketPartitions } from "../server/traffic/partitions";
 
 async function main(): Promise<void> {
   const config = getConfigOrExit();
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     await resetOffsets(db, groupId, topic);
   }
 
+  const partitions = new BucketPartitions(db, log);
   const aggregator = new TrafficAggregator({
+    partitions,
     db,
     consumerGroup: groupId,
     topic,
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   let subscription: StreamSubscription | undefined;
   let replay: RunningReplay | undefined;
   let statsTimer: ReturnType<typeof setInterval> | undefined;
+  let retentionTimer: ReturnType<typeof setInterval> | undefined;
   const shutdown = installShutdown(log, [
     { name: "stop demo replay", run: async () => replay?.stop() },
     { name: "stop consuming (finishes the batch in flight)", run: async () => subscription?.stop() },
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       name: "report",
       run: async () => {
         clearInterval(statsTimer);
+        clearInterval(retentionTimer);
         log.info({ ...aggregator.stats }, "final stream stats");
       },
     },
@@ -72,6 +77,9 @@ async function main(): Promise<void> {
       topic,
       seed: config.DEMO_SEED,
       actionsPerSecond: config.DEMO_ACTIONS_PER_SECOND,
+      speed: config.DEMO_SPEED,
+      actionsPerMessage: config.STREAM_ACTIONS_PER_MESSAGE,
+      db,
       log: componentLogger("demo-replay"),
     });
   }
@@ -79,6 +87,13 @@ async function main(): Promise<void> {
     () => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"),
     30_000,
   );
+
+  const applyRetention = () =>
+    partitions
+      .dropExpired(config.RAW_BUCKET_RETENTION_DAYS)
+      .catch((error: unknown) => log.error({ err: error }, "raw bucket retention failed; will retry"));
+  void applyRetention();
+  retentionTimer = setInterval(applyRetention, 3_600_000);
 
   log.info(
     {

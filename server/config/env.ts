@@ -46,9 +46,17 @@ const envSchema = z.object({
   ALLOWED_LATENESS_SECONDS: integer("a whole number of seconds ≥ 0")
     .min(0, "expected a whole number of seconds ≥ 0")
     .default(30),
+  RAW_BUCKET_RETENTION_DAYS: positiveInt
+    .default(30)
+    .describe("days of raw 10 s buckets kept, counted back from the newest day with data; rollups stay"),
   DEMO_REPLAY: flag.default(true),
   DEMO_SEED: integer("an integer seed").default(42),
   DEMO_ACTIONS_PER_SECOND: positiveInt.default(400),
+  DEMO_SPEED: z.coerce
+    .number({ error: "expected a positive number (games seconds per real second)" })
+    .positive("expected a positive number (games seconds per real second)")
+    .default(4)
+    .describe("the demo games runs this many times faster than real time"),
   PEAKLIGHT_PROCESS: z.string().optional().describe("label in log lines; set by worker/start.ts"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

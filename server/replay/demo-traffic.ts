@@ -3,7 +3,7 @@
 // decides the clock, so tests can generate any interval deterministically.
 import { ACTION_TYPES, type ActionType, type UserAction } from "../stream/messages";
 import { COUNTRIES } from "../reference/countries";
-import { poisson, seededRandom } from "./random";
+import { poisson, seededRandom } from "../simulator/random";
 
 export const DEMO_COUNTRIES = ["FR", "US", "GB", "BR", "JP", "KE", "DE", "AU"] as const;
 export const DEMO_SPORTS = ["athletics", "swimming", "football", "cycling", "gymnastics"] as const;

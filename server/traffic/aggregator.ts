@@ -5,12 +5,15 @@ import type { Db } from "../db/client";
 import { decodeActions, type SeriesActions } from "../stream/messages";
 import type { OutgoingMessage, StreamBatch, StreamTransport } from "../stream/transport";
 import { loadNextOffsets, writePartitionBatch, type DeadLetter } from "./bucket-store";
+import { BucketPartitions, isMissingPartitionError } from "./partitions";
 import { aggregateActions, Watermark } from "./windowing";
 
 export interface AggregatorOptions {
   db: Db;
   /** Where bad messages are re-published, original bytes and reason, for inspection or reprocessing. */
   deadLetters?: { transport: StreamTransport; topic: string };
+  /** Shared with the worker's retention job, so a drop is known here at once. */
+  partitions?: BucketPartitions;
   consumerGroup: string;
   topic: string;
   windowSeconds: number;
@@ -39,8 +42,11 @@ export class TrafficAggregator {
   /** Next offset to count per partition, as stored in Postgres; reloaded on every assignment. */
   private nextOffsets: Map<number, bigint> | undefined;
   private readonly watermarks = new Map<number, Watermark>();
+  private readonly partitions: BucketPartitions;
 
-  constructor(private readonly options: AggregatorOptions) {}
+  constructor(private readonly options: AggregatorOptions) {
+    this.partitions = options.partitions ?? new BucketPartitions(options.db, options.log);
+  }
 
   /** Partitions moved: forget cached offsets (another worker may have advanced them) and watermarks. */
   onAssigned(partitions: number[]): void {
@@ -98,7 +104,7 @@ export class TrafficAggregator {
     }
     const aggregated = aggregateActions(messages, options.windowSeconds * 1_000, watermark);
     const nextOffset = BigInt(fresh[fresh.length - 1]!.offset) + 1n;
-    await writePartitionBatch(options.db, {
+    const write = {
       consumerGroup: options.consumerGroup,
       topic: batch.topic,
       partition: batch.partition,
@@ -107,7 +113,18 @@ export class TrafficAggregator {
       buckets: aggregated.buckets,
       late: aggregated.late,
       deadLetters,
-    });
+    };
+    const bucketStarts = aggregated.buckets.map((bucket) => bucket.bucketStart);
+    await this.partitions.ensureFor(bucketStarts);
+    try {
+      await writePartitionBatch(options.db, write);
+    } catch (error) {
+      if (!isMissingPartitionError(error)) throw error;
+      // Another worker dropped a day we thought existed: re-read the partitions and write once more.
+      this.partitions.invalidate();
+      await this.partitions.ensureFor(bucketStarts);
+      await writePartitionBatch(options.db, write);
+    }
     this.nextOffsets.set(batch.partition, nextOffset);
 
     const late = aggregated.late.reduce((sum, entry) => sum + entry.actions, 0);

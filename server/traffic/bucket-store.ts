@@ -61,34 +61,60 @@ export async function writePartitionBatch(db: Db, write: PartitionWrite): Promis
 }
 
 /**
- * Multi-row upsert through one `unnest` statement: the Prisma query builder would issue one upsert per
- * bucket (hundreds per batch), which is the hot path's bottleneck; this is one round trip.
+ * Multi-row upsert through one `unnest` statement, which also adds the same deltas to the minute and hour
+ * rollups in the same round trip: the Prisma query builder would issue one upsert per bucket (hundreds per
+ * batch), which is the hot path's bottleneck. The day partitions must exist (see partitions.ts).
  */
 async function upsertBuckets(tx: Tx, buckets: BucketDelta[], windowSeconds: number): Promise<BucketChange[]> {
   if (buckets.length === 0) return [];
   const rows = await tx.$queryRaw<
     { country: string; sport: string; bucket_start_ms: number; actions: number; seq: bigint }[]
   >`
+    WITH delta AS (
+      SELECT c AS country, s AS sport, to_timestamp(ms / 1000.0) AS bucket_start,
+             a AS actions, pv AS page_views, vs AS video_starts, lb AS live_blog_opens, sh AS shares
+      FROM unnest(
+        ${buckets.map((b) => b.country)}::text[],
+        ${buckets.map((b) => b.sport)}::text[],
+        ${buckets.map((b) => b.bucketStart)}::float8[],
+        ${buckets.map((b) => b.actions)}::int[],
+        ${buckets.map((b) => b.pageViews)}::int[],
+        ${buckets.map((b) => b.videoStarts)}::int[],
+        ${buckets.map((b) => b.liveBlogOpens)}::int[],
+        ${buckets.map((b) => b.shares)}::int[]
+      ) AS t(c, s, ms, a, pv, vs, lb, sh)
+    ),
+    minute AS (
+      INSERT INTO traffic_minute AS r (country, sport, bucket_start, actions, page_views, video_starts, live_blog_opens, shares)
+      SELECT country, sport, date_trunc('minute', bucket_start, 'UTC'), sum(actions), sum(page_views),
+             sum(video_starts), sum(live_blog_opens), sum(shares)
+      FROM delta GROUP BY 1, 2, 3
+      ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
+        actions = r.actions + excluded.actions, page_views = r.page_views + excluded.page_views,
+        video_starts = r.video_starts + excluded.video_starts,
+        live_blog_opens = r.live_blog_opens + excluded.live_blog_opens, shares = r.shares + excluded.shares
+    ),
+    hour AS (
+      INSERT INTO traffic_hour AS r (country, sport, bucket_start, actions, page_views, video_starts, live_blog_opens, shares)
+      SELECT country, sport, date_trunc('hour', bucket_start, 'UTC'), sum(actions), sum(page_views),
+             sum(video_starts), sum(live_blog_opens), sum(shares)
+      FROM delta GROUP BY 1, 2, 3
+      ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
+        actions = r.actions + excluded.actions, page_views = r.page_views + excluded.page_views,
+        video_starts = r.video_starts + excluded.video_starts,
+        live_blog_opens = r.live_blog_opens + excluded.live_blog_opens, shares = r.shares + excluded.shares
+    )
     INSERT INTO traffic_bucket AS b
       (country, sport, bucket_start, window_seconds, actions, page_views, video_starts, live_blog_opens, shares, updated_at)
-    SELECT c, s, to_timestamp(ms / 1000.0), ${windowSeconds}, a, pv, vs, lb, sh, now()
-    FROM unnest(
-      ${buckets.map((b) => b.country)}::text[],
-      ${buckets.map((b) => b.sport)}::text[],
-      ${buckets.map((b) => b.bucketStart)}::float8[],
-      ${buckets.map((b) => b.actions)}::int[],
-      ${buckets.map((b) => b.pageViews)}::int[],
-      ${buckets.map((b) => b.videoStarts)}::int[],
-      ${buckets.map((b) => b.liveBlogOpens)}::int[],
-      ${buckets.map((b) => b.shares)}::int[]
-    ) AS t(c, s, ms, a, pv, vs, lb, sh)
+    SELECT country, sport, bucket_start, ${windowSeconds}, actions, page_views, video_starts, live_blog_opens, shares, now()
+    FROM delta
     ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
       actions = b.actions + excluded.actions,
       page_views = b.page_views + excluded.page_views,
       video_starts = b.video_starts + excluded.video_starts,
       live_blog_opens = b.live_blog_opens + excluded.live_blog_opens,
       shares = b.shares + excluded.shares,
-      seq = nextval(pg_get_serial_sequence('traffic_bucket', 'seq')),
+      seq = nextval('traffic_bucket_seq_seq'),
       updated_at = excluded.updated_at
     RETURNING country, sport, (extract(epoch from bucket_start) * 1000)::float8 AS bucket_start_ms, actions, seq`;
   return rows.map((row) => [

@@ -65,3 +65,49 @@ export async function readChangesSince(db: Db, afterSeq: number, country?: strin
   });
   return rows.map((row) => [row.country, row.sport, row.bucketStart.getTime(), row.actions, Number(row.seq)]);
 }
+
+export type Resolution = "raw" | "minute" | "hour";
+
+/** The coarsest resolution that still draws a range well: ≤ 3 h raw windows, ≤ 2 days minutes, else hours. */
+export function resolutionFor(rangeMs: number): Resolution {
+  if (rangeMs <= 3 * 3_600_000) return "raw";
+  if (rangeMs <= 2 * 86_400_000) return "minute";
+  return "hour";
+}
+
+export interface SeriesPoint {
+  sport: string;
+  bucketStart: number;
+  actions: number;
+}
+
+/**
+ * One country's traffic per sport over [from, to), read from the raw buckets or the minute/hour rollups so
+ * a day or a week stays a few thousand rows.
+ */
+export async function readCountrySeries(
+  db: Db,
+  options: { country: string; from: number; to: number; resolution?: Resolution },
+): Promise<{ resolution: Resolution; points: SeriesPoint[] }> {
+  const resolution = options.resolution ?? resolutionFor(options.to - options.from);
+  const where = {
+    country: options.country,
+    bucketStart: { gte: new Date(options.from), lt: new Date(options.to) },
+  };
+  const select = { sport: true, bucketStart: true, actions: true } as const;
+  const orderBy = { bucketStart: "asc" } as const;
+  const rows =
+    resolution === "raw"
+      ? await db.trafficBucket.findMany({ where, select, orderBy })
+      : resolution === "minute"
+        ? await db.trafficMinute.findMany({ where, select, orderBy })
+        : await db.trafficHour.findMany({ where, select, orderBy });
+  return {
+    resolution,
+    points: rows.map((row) => ({
+      sport: row.sport,
+      bucketStart: row.bucketStart.getTime(),
+      actions: row.actions,
+    })),
+  };
+}

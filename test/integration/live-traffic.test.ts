@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrafficHub } from "../../server/live/traffic-hub";
 import { createTrafficStream } from "../../server/live/traffic-stream";
 import { writePartitionBatch } from "../../server/traffic/bucket-store";
+import { BucketPartitions } from "../../server/traffic/partitions";
 import type { BucketChange } from "../../server/traffic/live-channel";
 import { createMigratedDatabase, type MigratedDatabase } from "../support/migrated-database";
 import { SseReader } from "../support/sse";
@@ -26,6 +27,7 @@ afterAll(async () => {
 let offset = 0;
 async function write(country: string, sport: string, bucketStart: number, actions: number) {
   offset += 1;
+  await new BucketPartitions(database.db, pino({ level: "silent" })).ensureFor([bucketStart]);
   return writePartitionBatch(database.db, {
     consumerGroup: "live-test",
     topic: "user-actions",
