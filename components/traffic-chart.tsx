@@ -13,8 +13,16 @@ export interface TrafficChartProps {
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const secondsFormat = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
 export function TrafficChart({ rows, sports, sportNames, height, compact }: TrafficChartProps) {
+  // Under ten minutes of data, minute labels would repeat: show seconds.
+  const span = rows.length > 1 ? rows[rows.length - 1]!.time - rows[0]!.time : 0;
+  const tickFormat = span < 10 * 60_000 ? secondsFormat : timeFormat;
   return (
     <ResponsiveContainer width="100%" height={height}>
       <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: compact ? -12 : 0 }}>
@@ -24,7 +32,7 @@ export function TrafficChart({ rows, sports, sportNames, height, compact }: Traf
           type="number"
           scale="time"
           domain={["dataMin", "dataMax"]}
-          tickFormatter={(time: number) => timeFormat.format(time)}
+          tickFormatter={(time: number) => tickFormat.format(time)}
           stroke="#64748b"
           fontSize={11}
           minTickGap={40}
@@ -32,7 +40,7 @@ export function TrafficChart({ rows, sports, sportNames, height, compact }: Traf
         <YAxis stroke="#64748b" fontSize={11} width={compact ? 40 : 52} allowDecimals={false} />
         <Tooltip
           contentStyle={{ background: "#0f172a", border: "1px solid #334155", fontSize: 12 }}
-          labelFormatter={(time) => timeFormat.format(Number(time))}
+          labelFormatter={(time) => secondsFormat.format(Number(time))}
         />
         {!compact && <Legend wrapperStyle={{ fontSize: 12 }} />}
         {sports.map((sport) => (

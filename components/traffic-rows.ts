@@ -63,7 +63,9 @@ export function countrySeries(
   }
   const sports = [...perSport.keys()].sort();
   const rows: ChartRow[] = [];
-  const start = Math.max(from, earliestBucket(state) ?? from);
+  // A series that starts inside the range began mid-window: its first window is partial, so skip it.
+  const earliest = earliestBucket(state);
+  const start = earliest !== undefined && earliest > from ? earliest + windowMs : from;
   const first = start - (start % windowMs);
   let recentActions = 0;
   const recentFrom = to - (recentWindows + 1) * windowMs;

@@ -21,6 +21,8 @@ export function dayOfPartition(name: string): number | undefined {
 
 export class BucketPartitions {
   private readonly known = new Set<number>();
+  /** Creations in flight, so concurrent batches for a new day share one CREATE. */
+  private readonly creating = new Map<number, Promise<void>>();
   private loaded = false;
 
   constructor(
@@ -36,7 +38,14 @@ export class BucketPartitions {
       const day = dayStartOf(start);
       if (!this.known.has(day)) missing.add(day);
     }
-    for (const day of missing) await this.create(day);
+    for (const day of missing) {
+      let creation = this.creating.get(day);
+      if (!creation) {
+        creation = this.create(day).finally(() => this.creating.delete(day));
+        this.creating.set(day, creation);
+      }
+      await creation;
+    }
   }
 
   /** Forgets what it knows, e.g. after another worker dropped a partition; the next call re-reads it. */
