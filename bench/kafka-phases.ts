@@ -1,6 +1,7 @@
 // Kafka phases: fill a 3-partition topic with the bench's actions, measure the bare kafkajs consume ceiling
 // (JSON.parse only), then the real path (KafkaTransport + TrafficAggregator into Postgres) on the same topic.
 import { performance } from "node:perf_hooks";
+import { Consumer as PlatformaticConsumer } from "@platformatic/kafka";
 import { Kafka, logLevel } from "kafkajs";
 import { waitForGroupCoordinator } from "../scripts/kafka/broker";
 import { KafkaTransport } from "../server/stream/kafka-transport";
@@ -33,8 +34,9 @@ export async function benchKafka(
   const produced = await produce(context);
   await waitForGroupCoordinator(context.brokers);
   const bare = await consumeBare(context);
+  const platformatic = await consumeBarePlatformatic(context);
   const real = await consumeIntoPostgres(context);
-  return [produced, bare, real];
+  return [produced, bare, platformatic, real];
 }
 
 async function produce({ input, services, brokers, timeoutMs }: KafkaContext): Promise<PhaseResult> {
@@ -116,6 +118,57 @@ async function consumeBare({ input, services, brokers, timeoutMs }: KafkaContext
   } finally {
     meter.abandon();
     await consumer.disconnect();
+  }
+}
+
+/**
+ * The same bare consume with @platformatic/kafka, the maintained alternative to kafkajs, on the same topic:
+ * the number to beat before switching the worker's client.
+ */
+async function consumeBarePlatformatic({
+  input,
+  services,
+  brokers,
+  timeoutMs,
+}: KafkaContext): Promise<PhaseResult> {
+  const phase = "Kafka bare consume, @platformatic/kafka";
+  const total = input.actions.length;
+  const messages = input.messages.length;
+  const consumer = new PlatformaticConsumer({
+    groupId: "bench-bare-platformatic",
+    clientId: CLIENT_ID,
+    bootstrapBrokers: [brokers],
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
+  let consumed = 0;
+  let firstMessageAt: number | undefined;
+  const meter = startPhaseMeter(services.pids);
+  const subscribedAt = performance.now();
+  try {
+    const stream = await consumer.consume({ topics: [TOPIC], mode: "earliest", autocommit: true });
+    stream.on("data", (message: { value: Buffer | undefined }) => {
+      firstMessageAt ??= performance.now();
+      if (message.value) JSON.parse(message.value.toString("utf8"));
+      consumed += 1;
+    });
+    await waitUntil(phase, () => consumed >= messages, {
+      timeoutMs,
+      progress: () => `${consumed} of ${messages} messages consumed`,
+    });
+    const measurement = meter.finish(total);
+    await stream.close();
+    return {
+      phase,
+      actions: total,
+      seconds: measurement.seconds,
+      actionsPerSecond: total / measurement.seconds,
+      firstBatchMs: firstMessageAt === undefined ? undefined : firstMessageAt - subscribedAt,
+      measurement,
+    };
+  } finally {
+    meter.abandon();
+    await consumer.close(true);
   }
 }
 

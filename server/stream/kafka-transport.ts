@@ -11,6 +11,8 @@ export interface KafkaTransportOptions {
   log: Logger;
   /** Default 30 s. */
   sessionTimeoutMs?: number;
+  /** Partitions processed at once by one consumer; default 3. */
+  partitionsConcurrently?: number;
 }
 
 /** Records stored per Postgres transaction; bounds memory and the time between heartbeats. */
@@ -30,9 +32,11 @@ export class KafkaTransport implements StreamTransport {
   private producer: Producer | undefined;
   private readonly consumers = new Set<Consumer>();
   private readonly sessionTimeoutMs: number;
+  private readonly partitionsConcurrently: number;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
+    this.partitionsConcurrently = options.partitionsConcurrently ?? 3;
     const log = options.log.child({ component: "kafkajs" });
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -95,6 +99,8 @@ export class KafkaTransport implements StreamTransport {
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
+      // Several partitions in flight: while one waits on its Postgres commit, another is decoded.
+      partitionsConsumedConcurrently: this.partitionsConcurrently,
       eachBatch: async ({
         batch,
         resolveOffset,

@@ -19,6 +19,18 @@ export interface AggregatorOptions {
   windowSeconds: number;
   allowedLatenessSeconds: number;
   log: Logger;
+  /**
+   * Called after each batch's transaction committed, with the partition's watermark and the series the
+   * batch touched: where later stages (peak detection) pick up final windows. Awaited, so it runs before
+   * the next batch of the partition.
+   */
+  afterCommit?: (committed: CommittedBatch) => Promise<void>;
+}
+
+export interface CommittedBatch {
+  partition: number;
+  watermark: number;
+  series: { country: string; sport: string }[];
 }
 
 export interface AggregatorStats {
@@ -40,7 +52,7 @@ export class TrafficAggregator {
     bucketWrites: 0,
   };
   /** Next offset to count per partition, as stored in Postgres; reloaded on every assignment. */
-  private nextOffsets: Map<number, bigint> | undefined;
+  private nextOffsets: Promise<Map<number, bigint>> | undefined;
   private readonly watermarks = new Map<number, Watermark>();
   private readonly partitions: BucketPartitions;
 
@@ -58,8 +70,13 @@ export class TrafficAggregator {
 
   async handleBatch(batch: StreamBatch): Promise<void> {
     const { options } = this;
-    this.nextOffsets ??= await loadNextOffsets(options.db, options.consumerGroup, options.topic);
-    const alreadyCounted = this.nextOffsets.get(batch.partition) ?? 0n;
+    // One shared load: partitions are processed concurrently, and each must update the same map.
+    this.nextOffsets ??= loadNextOffsets(options.db, options.consumerGroup, options.topic).catch((error) => {
+      this.nextOffsets = undefined; // let the redelivered batch try again
+      throw error;
+    });
+    const nextOffsets = await this.nextOffsets;
+    const alreadyCounted = nextOffsets.get(batch.partition) ?? 0n;
     const fresh = batch.records.filter((record) => BigInt(record.offset) >= alreadyCounted);
     this.stats.skippedAlreadyCounted += batch.records.length - fresh.length;
     if (fresh.length === 0) return;
@@ -125,7 +142,17 @@ export class TrafficAggregator {
       await this.partitions.ensureFor(bucketStarts);
       await writePartitionBatch(options.db, write);
     }
-    this.nextOffsets.set(batch.partition, nextOffset);
+    nextOffsets.set(batch.partition, nextOffset);
+    if (options.afterCommit) {
+      const series = new Map<string, { country: string; sport: string }>();
+      for (const { country, sport } of aggregated.buckets)
+        series.set(`${country}|${sport}`, { country, sport });
+      await options.afterCommit({
+        partition: batch.partition,
+        watermark: watermark.value,
+        series: [...series.values()],
+      });
+    }
 
     const late = aggregated.late.reduce((sum, entry) => sum + entry.actions, 0);
     this.stats.batches += 1;
