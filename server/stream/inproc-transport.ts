@@ -20,7 +20,8 @@ interface Group {
   positions: number[];
 }
 
-const MAX_BATCH = 5_000;
+// Records per batch: with 100-action messages this is ~100,000 actions per transaction.
+const MAX_BATCH = 1_000;
 
 export class InProcessTransport implements StreamTransport {
   readonly kind = "inproc" as const;
