@@ -2,7 +2,7 @@
 // (each Postgres phase gets a fresh copy) and, if asked, a single-node Kafka broker. stop() removes it all.
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
+import { freePort } from "../server/runtime/ports";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -31,17 +31,6 @@ export interface BenchServices {
   freshDatabase(name: string): Promise<Db>;
   /** Closes clients, stops Kafka and Postgres, removes the temporary directory. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function migrate(postgres: RunningPostgres): Promise<void> {

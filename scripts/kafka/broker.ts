@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
+import { freePort } from "../../server/runtime/ports";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -299,17 +300,6 @@ async function choosePort(
   }
   if (recorded !== undefined && !taken.includes(recorded) && (await isPortFree(recorded))) return recorded;
   return freePort(taken);
-}
-
-async function freePort(avoid: number[] = []): Promise<number> {
-  for (;;) {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const address = server.address();
-    server.close();
-    if (typeof address === "object" && address && !avoid.includes(address.port)) return address.port;
-  }
 }
 
 async function isPortFree(port: number): Promise<boolean> {

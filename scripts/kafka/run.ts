@@ -7,14 +7,7 @@ export class KafkaBrokerError extends Error {
   override name = "KafkaBrokerError";
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive } from "../../server/runtime/processes";
 
 const javaMissingMessage =
   "Java is not on PATH; the local Kafka broker needs Java 17 (e.g. apt-get install openjdk-17-jre-headless).";

@@ -31,6 +31,17 @@ function names() {
   };
 }
 
+/** A worker's environment for one test's database, broker, topic and group. */
+function workerEnv(database: MigratedDatabase, brokers: string, topicNames: ReturnType<typeof names>) {
+  return {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_USER_ACTIONS: topicNames.topic,
+    KAFKA_TOPIC_DEAD_LETTER: topicNames.deadLetter,
+    KAFKA_GROUP_ID: topicNames.group,
+  };
+}
+
 async function migratedDatabase(prefix: string): Promise<MigratedDatabase> {
   const database = await createMigratedDatabase(prefix);
   cleanups.push(() => database.dispose());
@@ -92,18 +103,13 @@ async function produce(
 describe("stream worker resilience on Kafka", () => {
   it("loses and double-counts nothing when one of two workers is killed -9 mid-stream and restarted", async () => {
     const brokers = process.env.TEST_KAFKA_BROKERS!;
-    const { topic, deadLetter, group } = names();
+    const topicNames = names();
+    const { topic } = topicNames;
     const database = await migratedDatabase("kill9_test");
     const transport = new KafkaTransport({ brokers: [brokers], clientId: "kill9", log: quiet });
     cleanups.push(() => transport.close());
     await transport.ensureTopic(topic, 6);
-    const env = {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_USER_ACTIONS: topic,
-      KAFKA_TOPIC_DEAD_LETTER: deadLetter,
-      KAFKA_GROUP_ID: group,
-    };
+    const env = workerEnv(database, brokers, topicNames);
     const first = worker(env);
     let second = worker(env);
     const actions = actionsFor(21, 120);
@@ -127,18 +133,13 @@ describe("stream worker resilience on Kafka", () => {
 
   it("counts nothing twice when the group's Kafka offsets are rewound (a lost or replayed commit)", async () => {
     const brokers = process.env.TEST_KAFKA_BROKERS!;
-    const { topic, deadLetter, group } = names();
+    const topicNames = names();
+    const { topic, group } = topicNames;
     const database = await migratedDatabase("rewind_test");
     const transport = new KafkaTransport({ brokers: [brokers], clientId: "rewind", log: quiet });
     cleanups.push(() => transport.close());
     await transport.ensureTopic(topic, 3);
-    const env = {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_USER_ACTIONS: topic,
-      KAFKA_TOPIC_DEAD_LETTER: deadLetter,
-      KAFKA_GROUP_ID: group,
-    };
+    const env = workerEnv(database, brokers, topicNames);
     const actions = actionsFor(23, 30);
     const messages = await produce(transport, topic, actions);
     const first = worker(env);
@@ -172,20 +173,15 @@ describe("stream worker resilience on Kafka", () => {
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
     let broker = await startBroker({ dataDir, partitionsForOffsetsTopic: 3 });
     cleanups.push(() => broker.stop());
-    const { topic, deadLetter, group } = names();
+    const topicNames = names();
+    const { topic } = topicNames;
     const database = await migratedDatabase("broker_restart_test");
     const actions = actionsFor(22, 60);
     const half = Math.floor(actions.length / 2);
 
     const before = new KafkaTransport({ brokers: [broker.brokers], clientId: "restart-a", log: quiet });
     await before.ensureTopic(topic, 3);
-    const running = worker({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: broker.brokers,
-      KAFKA_TOPIC_USER_ACTIONS: topic,
-      KAFKA_TOPIC_DEAD_LETTER: deadLetter,
-      KAFKA_GROUP_ID: group,
-    });
+    const running = worker(workerEnv(database, broker.brokers, topicNames));
     await produce(before, topic, actions.slice(0, half));
     await before.close();
     await expect.poll(() => storedTotal(database), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -205,7 +201,8 @@ describe("stream worker resilience on Kafka", () => {
 
   it("sends poison messages to the dead-letter topic, counts late actions, and keeps flowing", async () => {
     const brokers = process.env.TEST_KAFKA_BROKERS!;
-    const { topic, deadLetter, group } = names();
+    const topicNames = names();
+    const { topic, deadLetter, group } = topicNames;
     const database = await migratedDatabase("poison_test");
     const transport = new KafkaTransport({ brokers: [brokers], clientId: "poison", log: quiet });
     cleanups.push(() => transport.close());
@@ -229,14 +226,7 @@ describe("stream worker resilience on Kafka", () => {
       { key: "NO|rowing", value: encodeUserAction(action(t0 + 41_000)) },
       ...encodeActions([action(t0 + 101_000), action(t0 + 102_000)], 10),
     ]);
-    const running = worker({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_USER_ACTIONS: topic,
-      KAFKA_TOPIC_DEAD_LETTER: deadLetter,
-      KAFKA_GROUP_ID: group,
-      ALLOWED_LATENESS_SECONDS: "20",
-    });
+    const running = worker({ ...workerEnv(database, brokers, topicNames), ALLOWED_LATENESS_SECONDS: "20" });
 
     await expect.poll(() => storedTotal(database), { timeout: 60_000 }).toBe(4);
     const buckets = await database.db.trafficBucket.findMany({ orderBy: { bucketStart: "asc" } });

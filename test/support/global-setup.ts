@@ -3,24 +3,13 @@
 // broker. Both live in a temporary directory removed afterwards.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
+import { freePort } from "../../server/runtime/ports";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../server/db/embedded-postgres";
 import { startBroker, waitForGroupCoordinator } from "../../scripts/kafka/broker";
 
 export const TEMPLATE_DATABASE = "peaklight_test_template";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function setup(): Promise<() => Promise<void>> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "peaklight-it-"));
