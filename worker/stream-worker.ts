@@ -1,6 +1,8 @@
 // Process entry: the stream worker. Consumes user actions (Kafka or in-process), aggregates them into
 // event-time buckets in Postgres, and in the embedded default also plays the demo replay. Wiring only.
 import { getConfigOrExit, streamTransportKind } from "../server/config/env";
+import { detectionConfig } from "../server/detect/config";
+import { LiveDetection } from "../server/detect/live-detection";
 import { createDb } from "../server/db/client";
 import { componentLogger } from "../server/observability/logger";
 import { startDemoReplay, type RunningReplay } from "../server/replay/demo-replay";
@@ -27,7 +29,24 @@ async function main(): Promise<void> {
   }
 
   const partitions = new BucketPartitions(db, log);
+  const groupingMs = config.PEAK_GROUPING_SECONDS * 1000;
+  const detection = new LiveDetection({
+    db,
+    config: detectionConfig({
+      detector: config.PEAK_DETECTOR,
+      baseline: { windowSeconds: config.BUCKET_SECONDS },
+    }),
+    grouping: {
+      toleranceMs: groupingMs,
+      broadMinSports: 3,
+      reactionMs: 180_000,
+      settleMs: groupingMs,
+      minEventSignificance: 0.7,
+    },
+    log: componentLogger("peak-detection"),
+  });
   const aggregator = new TrafficAggregator({
+    afterCommit: (committed) => detection.afterBatch(committed),
     partitions,
     db,
     consumerGroup: groupId,
@@ -51,7 +70,7 @@ async function main(): Promise<void> {
       run: async () => {
         clearInterval(statsTimer);
         clearInterval(retentionTimer);
-        log.info({ ...aggregator.stats }, "final stream stats");
+        log.info({ ...aggregator.stats, detection: detection.stats }, "final stream stats");
       },
     },
     { name: "close database", run: () => db.$disconnect() },
@@ -64,6 +83,7 @@ async function main(): Promise<void> {
     onAssigned: (partitions) => {
       log.info({ partitions }, "partitions assigned");
       aggregator.onAssigned(partitions);
+      detection.onAssigned();
     },
     onFatal: (error) => {
       log.fatal({ err: error }, "the stream consumer stopped for good; exiting so the worker is restarted");
@@ -84,7 +104,7 @@ async function main(): Promise<void> {
     });
   }
   statsTimer = setInterval(
-    () => log.info({ ...aggregator.stats, sent: replay?.sent() }, "stream stats"),
+    () => log.info({ ...aggregator.stats, detection: detection.stats, sent: replay?.sent() }, "stream stats"),
     30_000,
   );
 

@@ -49,6 +49,13 @@ const envSchema = z.object({
   RAW_BUCKET_RETENTION_DAYS: positiveInt
     .default(30)
     .describe("days of raw 10 s buckets kept, counted back from the newest day with data; rollups stay"),
+  PEAK_DETECTOR: z
+    .enum(["uplift", "forest"])
+    .default("uplift")
+    .describe("peak detector of the live path: rule-based uplift, or the learned half-space forest"),
+  PEAK_GROUPING_SECONDS: positiveInt
+    .default(60)
+    .describe("peaks of one sport in several countries within this many seconds are one candidate moment"),
   DEMO_REPLAY: flag.default(true),
   DEMO_SEED: integer("an integer seed").default(42),
   DEMO_ACTIONS_PER_SECOND: positiveInt.default(400),
@@ -60,6 +67,49 @@ const envSchema = z.object({
   PEAKLIGHT_PROCESS: z.string().optional().describe("label in log lines; set by worker/start.ts"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LLM_PROVIDER: z
+    .enum(["offline", "bedrock", "openai"])
+    .default("offline")
+    .describe(
+      "who writes agent output: offline composer (marked as such), Amazon Bedrock, or an OpenAI-compatible server",
+    ),
+  AWS_REGION: z.string().min(1).default("us-east-1").describe("Bedrock region"),
+  BEDROCK_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: "expected an http(s):// URL" })
+    .optional()
+    .describe("another Bedrock Runtime endpoint than the region's (VPC endpoint, local fake)"),
+  BEDROCK_MODEL_SCORER: z.string().min(1).default("amazon.nova-lite-v1:0"),
+  BEDROCK_MODEL_SUMMARY: z.string().min(1).default("amazon.nova-pro-v1:0"),
+  BEDROCK_MODEL_DECIDER: z.string().min(1).default("amazon.nova-lite-v1:0"),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "expected an http(s):// URL such as http://127.0.0.1:11434/v1" })
+    .optional()
+    .describe(
+      "OpenAI-compatible API up to the version (Ollama, vLLM, llama.cpp); required with LLM_PROVIDER=openai",
+    ),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_MODEL_SCORER: z.string().min(1).default("qwen2.5:7b"),
+  OPENAI_MODEL_SUMMARY: z.string().min(1).default("qwen2.5:14b"),
+  OPENAI_MODEL_DECIDER: z.string().min(1).default("qwen2.5:7b"),
+  LLM_TIMEOUT_MS: integer("milliseconds (1000-600000)")
+    .min(1_000, "expected milliseconds (1000-600000)")
+    .max(600_000, "expected milliseconds (1000-600000)")
+    .default(30_000),
+  LLM_MAX_RETRIES: integer("0-10 retries")
+    .min(0, "expected 0-10 retries")
+    .max(10, "expected 0-10 retries")
+    .default(3)
+    .describe(
+      "retries of a model call on throttling or a server error, with exponential back-off and jitter",
+    ),
+  LLM_RETRY_BASE_MS: positiveInt
+    .default(500)
+    .describe("first back-off ceiling; doubles per retry, capped at 20 s"),
+  AGENT_MAX_TURNS: integer("2-20 turns")
+    .min(2, "expected 2-20 turns")
+    .max(20, "expected 2-20 turns")
+    .default(6)
+    .describe("model calls one agent run may make (tool rounds plus the answer)"),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -12,7 +12,12 @@ export interface TrafficWindow {
   countries: { code: string; name: string; marketSize: number }[];
   sports: { slug: string; name: string }[];
   changes: BucketChange[];
+  /** Expected value and band of judged buckets in the window, for the chart's band. */
+  bands: ExpectedBand[];
 }
+
+/** [country, sport, bucketStart epoch ms, expected, expectedLow, expectedHigh] of one judged bucket. */
+export type ExpectedBand = [string, string, number, number, number, number];
 
 const MAX_CATCH_UP_ROWS = 20_000;
 
@@ -28,13 +33,34 @@ export async function readTrafficWindow(
         bucketStart: { gte: new Date(from) },
         ...(options.country ? { country: options.country } : {}),
       },
-      select: { country: true, sport: true, bucketStart: true, actions: true, seq: true },
+      select: {
+        country: true,
+        sport: true,
+        bucketStart: true,
+        actions: true,
+        seq: true,
+        expected: true,
+        expectedLow: true,
+        expectedHigh: true,
+      },
       orderBy: { bucketStart: "asc" },
     }),
     db.country.findMany({ orderBy: { marketSize: "desc" } }),
     db.sport.findMany({ orderBy: { name: "asc" } }),
   ]);
   let lastSeq = 0;
+  const bands: ExpectedBand[] = [];
+  for (const row of rows) {
+    if (row.expected === null || row.expectedLow === null || row.expectedHigh === null) continue;
+    bands.push([
+      row.country,
+      row.sport,
+      row.bucketStart.getTime(),
+      row.expected,
+      row.expectedLow,
+      row.expectedHigh,
+    ]);
+  }
   const changes: BucketChange[] = rows.map((row) => {
     const seq = Number(row.seq);
     if (seq > lastSeq) lastSeq = seq;
@@ -52,6 +78,7 @@ export async function readTrafficWindow(
     countries: countries.map(({ code, name, marketSize }) => ({ code, name, marketSize })),
     sports: sports.map(({ slug, name }) => ({ slug, name })),
     changes,
+    bands,
   };
 }
 
@@ -81,32 +108,52 @@ export interface SeriesPoint {
   actions: number;
 }
 
+const STEPS_SECONDS = [10, 60, 300, 900, 3_600, 6 * 3_600, 86_400];
+const TARGET_POINTS = 300;
+const SOURCE: Record<Resolution, { table: string; seconds: number }> = {
+  raw: { table: "traffic_bucket", seconds: 10 },
+  minute: { table: "traffic_minute", seconds: 60 },
+  hour: { table: "traffic_hour", seconds: 3_600 },
+};
+
+/** The chart step for a range: the smallest usual step giving at most ~300 points per series. */
+export function stepFor(rangeMs: number, resolution: Resolution): number {
+  const wanted = rangeMs / 1_000 / TARGET_POINTS;
+  const step = STEPS_SECONDS.find((seconds) => seconds >= wanted) ?? STEPS_SECONDS.at(-1)!;
+  return Math.max(step, SOURCE[resolution].seconds);
+}
+
 /**
- * One country's traffic per sport over [from, to), read from the raw buckets or the minute/hour rollups so
- * a day or a week stays a few thousand rows.
+ * One country's traffic per sport over [from, to), summed into chart steps (~300 points per series) from
+ * the raw buckets or the minute/hour rollups, so a day or a week stays a few thousand rows read in one query.
  */
 export async function readCountrySeries(
   db: Db,
   options: { country: string; from: number; to: number; resolution?: Resolution },
-): Promise<{ resolution: Resolution; points: SeriesPoint[] }> {
+): Promise<{ resolution: Resolution; stepSeconds: number; points: SeriesPoint[] }> {
   const resolution = options.resolution ?? resolutionFor(options.to - options.from);
-  const where = {
-    country: options.country,
-    bucketStart: { gte: new Date(options.from), lt: new Date(options.to) },
-  };
-  const select = { sport: true, bucketStart: true, actions: true } as const;
-  const orderBy = { bucketStart: "asc" } as const;
-  const rows =
-    resolution === "raw"
-      ? await db.trafficBucket.findMany({ where, select, orderBy })
-      : resolution === "minute"
-        ? await db.trafficMinute.findMany({ where, select, orderBy })
-        : await db.trafficHour.findMany({ where, select, orderBy });
+  const stepSeconds = stepFor(options.to - options.from, resolution);
+  // The table name comes from our own constant map, never from input.
+  const rows = await db.$queryRawUnsafe<{ sport: string; bucket_start_ms: number; actions: number }[]>(
+    `SELECT sport,
+            (extract(epoch from date_bin(make_interval(secs => $4), bucket_start, 'epoch'::timestamptz)) * 1000)::float8
+              AS bucket_start_ms,
+            sum(actions)::int AS actions
+     FROM ${SOURCE[resolution].table}
+     WHERE country = $1 AND bucket_start >= $2 AND bucket_start < $3
+     GROUP BY 1, 2
+     ORDER BY 2, 1`,
+    options.country,
+    new Date(options.from),
+    new Date(options.to),
+    stepSeconds,
+  );
   return {
     resolution,
+    stepSeconds,
     points: rows.map((row) => ({
       sport: row.sport,
-      bucketStart: row.bucketStart.getTime(),
+      bucketStart: Number(row.bucket_start_ms),
       actions: row.actions,
     })),
   };

@@ -78,15 +78,17 @@ describe("traffic storage", () => {
     expect(hour?.actions).toBe(2 * 360); // 360 windows of 2 actions in the hour after midnight
   });
 
-  it("reads a day from minute rollups and a week from hour rollups", async () => {
+  it("reads a day from minute rollups and a week from hour rollups, in steps of ~300 points", async () => {
     const day = await readCountrySeries(database.db, {
       country: "FR",
       from: DAY1 + DAY_MS,
       to: DAY1 + 2 * DAY_MS,
     });
     expect(day.resolution).toBe("minute");
-    expect(day.points).toHaveLength(4 * 60); // first two hours and last two hours of day 2
-    expect(day.points[0]).toEqual({ sport: "athletics", bucketStart: DAY1 + DAY_MS, actions: 12 });
+    expect(day.stepSeconds).toBe(300);
+    expect(day.points).toHaveLength(4 * 12); // first two hours and last two hours of day 2, 5-minute steps
+    expect(day.points[0]).toEqual({ sport: "athletics", bucketStart: DAY1 + DAY_MS, actions: 30 * 2 });
+    expect(day.points.reduce((sum, p) => sum + p.actions, 0)).toBe(2 * 720 + 3 * 720);
     const week = await readCountrySeries(database.db, { country: "FR", from: DAY1, to: DAY1 + 7 * DAY_MS });
     expect(week.resolution).toBe("hour");
     expect(week.points).toHaveLength(8);
@@ -96,7 +98,9 @@ describe("traffic storage", () => {
       to: DAY1 + DAY_MS + 3_600_000,
     });
     expect(hourRange.resolution).toBe("raw");
-    expect(hourRange.points).toHaveLength(360);
+    expect(hourRange.stepSeconds).toBe(60);
+    expect(hourRange.points).toHaveLength(60);
+    expect(hourRange.points[0]!.actions).toBe(6 * 2);
   });
 
   it("drops raw days past the retention, counted from the newest day, and keeps their rollups", async () => {

@@ -1,0 +1,231 @@
+// Cross-market grouping in Postgres, inside the detection transaction. Series of one sport live in different
+// stream partitions, possibly owned by different workers, so the shared place is the candidate_moment table:
+// a new peak joins an open candidate of its sport whose start is within the tolerance, or opens one. Each
+// sport (and each country, for the broad-surge check) is serialised by a transaction-scoped advisory lock,
+// taken in one sorted order so two workers never deadlock. An advisory lock rather than an upsert on a
+// time-bucketed key: fixed time buckets would split two peaks 5 s apart across a bucket edge, while the lock
+// lets us apply the same "within tolerance of the first peak" rule as groupPeaks.
+import type { Tx } from "../db/client";
+import { enqueueScoreMoment } from "../queue/score-moment-job";
+import { splitBroadSurges } from "./broad-surges";
+import { groupPeaks, type MarketPeak } from "./grouping";
+
+export interface GroupingOptions {
+  /** Peaks of one sport within this of a candidate's first peak are one candidate moment. */
+  toleranceMs: number;
+  /** Peaks of this many sports in one country within the tolerance are a country-wide surge, not a moment. */
+  broadMinSports: number;
+  /** A candidate opened by play-by-play waits this long for the audience to react. */
+  reactionMs: number;
+  /** The score-moment job runs this long after the candidate opens, so other markets can join first. */
+  settleMs: number;
+  /** A play-by-play event at least this significant (0–1) opens a candidate before traffic reacts. */
+  minEventSignificance: number;
+}
+
+/** A peak anomaly just inserted in this transaction. */
+export interface InsertedPeak extends MarketPeak {
+  anomalyId: bigint;
+}
+
+export interface GroupingResult {
+  /** Candidates created or changed. */
+  candidateIds: bigint[];
+  jobsQueued: number;
+}
+
+export async function groupNewPeaks(
+  tx: Tx,
+  peaks: readonly InsertedPeak[],
+  options: GroupingOptions,
+): Promise<GroupingResult> {
+  if (peaks.length === 0) return { candidateIds: [], jobsQueued: 0 };
+  const lockKeys = [
+    ...new Set([
+      ...peaks.map((peak) => `peaklight:candidates:${peak.sport}`),
+      ...peaks.map((peak) => `peaklight:surge:${peak.country}`),
+    ]),
+  ].sort();
+  for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+
+  const changed = new Set<bigint>();
+  const broadIds = await markBroadSurges(tx, peaks, options, changed);
+  const sportPeaks = peaks.filter((peak) => !broadIds.has(peak.anomalyId));
+  let jobsQueued = 0;
+  for (const group of groupPeaks(sportPeaks, options.toleranceMs)) {
+    const members = sportPeaks
+      .filter(
+        (peak) =>
+          peak.sport === group.sport &&
+          peak.bucketStart >= group.startedAt &&
+          peak.bucketStart <= group.lastPeakAt,
+      )
+      .sort((a, b) => a.bucketStart - b.bucketStart);
+    const candidateId = await candidateFor(tx, group.sport, group.startedAt, options);
+    await tx.$executeRaw`
+      UPDATE anomaly SET candidate_id = ${candidateId}
+      WHERE id = ANY(${members.map((peak) => peak.anomalyId)}::bigint[])`;
+    await refreshCandidate(tx, candidateId);
+    changed.add(candidateId);
+    const first = members[0]!;
+    const queued = await enqueueScoreMoment(
+      tx,
+      { anomalyId: first.anomalyId.toString(), candidateId: candidateId.toString() },
+      options.settleMs,
+    );
+    if (queued) jobsQueued += 1;
+  }
+  return { candidateIds: [...changed], jobsQueued };
+}
+
+/**
+ * Opens a candidate (status awaiting-traffic, no markets, no job yet) for each significant play-by-play
+ * event in (after, upTo]: the traffic clock, so events loaded ahead of time open when their moment comes.
+ * Every partition's step runs this over its own range; the event's key makes the second one a no-op.
+ */
+export async function openFromPlayByPlay(
+  tx: Tx,
+  range: { after: number; upTo: number },
+  options: GroupingOptions,
+): Promise<bigint[]> {
+  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO candidate_moment (key, sport, started_at, status, cause_games_id, cause_event_id)
+    SELECT sport || '|event|' || games_id || '|' || id, sport, occurred_at, 'awaiting-traffic', games_id, id
+    FROM play_by_play
+    WHERE occurred_at > to_timestamp(${range.after} / 1000.0)
+      AND occurred_at <= to_timestamp(${range.upTo} / 1000.0)
+      AND significance >= ${options.minEventSignificance}
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The open candidate of the sport nearest the peak within the tolerance (a play-by-play candidate also
+ * catches peaks up to reactionMs after its event), or a new one.
+ */
+async function candidateFor(
+  tx: Tx,
+  sport: string,
+  startedAt: number,
+  options: GroupingOptions,
+): Promise<bigint> {
+  const at = new Date(startedAt);
+  const found = await tx.$queryRaw<{ id: bigint }[]>`
+    SELECT id FROM candidate_moment
+    WHERE sport = ${sport} AND status <> 'dismissed'
+      AND started_at >= ${at}::timestamptz - make_interval(secs => ${
+        Math.max(options.toleranceMs, options.reactionMs) / 1000
+      })
+      AND started_at <= ${at}::timestamptz + make_interval(secs => ${options.toleranceMs / 1000})
+      AND (cause_event_id IS NOT NULL
+           OR started_at >= ${at}::timestamptz - make_interval(secs => ${options.toleranceMs / 1000}))
+    ORDER BY abs(extract(epoch FROM started_at - ${at}::timestamptz)), id
+    LIMIT 1`;
+  if (found[0]) return found[0].id;
+  const created = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO candidate_moment (key, sport, started_at, status)
+    VALUES (${`${sport}|${startedAt}`}, ${sport}, ${at}, 'open')
+    ON CONFLICT (key) DO UPDATE SET updated_at = now()
+    RETURNING id`;
+  return created[0]!.id;
+}
+
+/**
+ * Marks peaks that are part of a country-wide surge (several sports of one country at once, counting peaks
+ * other workers stored) as `broad`, takes them out of their candidates, and returns the broad ids.
+ */
+async function markBroadSurges(
+  tx: Tx,
+  peaks: readonly InsertedPeak[],
+  options: GroupingOptions,
+  changed: Set<bigint>,
+): Promise<Set<bigint>> {
+  const countries = [...new Set(peaks.map((peak) => peak.country))];
+  const from = new Date(Math.min(...peaks.map((peak) => peak.bucketStart)) - options.toleranceMs);
+  const to = new Date(Math.max(...peaks.map((peak) => peak.bucketStart)) + options.toleranceMs);
+  const nearby = await tx.$queryRaw<
+    {
+      id: bigint;
+      country: string;
+      sport: string;
+      window_start: Date;
+      detected_at: Date;
+      observed: number;
+      expected: number;
+      uplift_pct: number;
+      score: number;
+      status: string;
+      candidate_id: bigint | null;
+    }[]
+  >`
+    SELECT id, country, sport, window_start, detected_at, observed, expected, uplift_pct, score, status,
+           candidate_id
+    FROM anomaly
+    WHERE kind = 'peak' AND country = ANY(${countries}::text[]) AND window_start BETWEEN ${from} AND ${to}`;
+  const asPeaks = nearby.map((row) => ({
+    row,
+    peak: {
+      kind: "peak" as const,
+      country: row.country,
+      sport: row.sport,
+      bucketStart: row.window_start.getTime(),
+      detectedAt: row.detected_at.getTime(),
+      observed: row.observed,
+      expectedViewers: row.expected,
+      upliftPct: row.uplift_pct,
+      score: row.score,
+    },
+  }));
+  const { broadPeaks } = splitBroadSurges(
+    asPeaks.map((entry) => entry.peak),
+    { toleranceMs: options.toleranceMs, minSports: options.broadMinSports },
+  );
+  const broad = new Set(broadPeaks);
+  const broadRows = asPeaks.filter((entry) => broad.has(entry.peak)).map((entry) => entry.row);
+  if (broadRows.length === 0) return new Set();
+  await tx.$executeRaw`
+    UPDATE anomaly SET status = 'broad', candidate_id = NULL
+    WHERE id = ANY(${broadRows.map((row) => row.id)}::bigint[])`;
+  for (const candidateId of new Set(
+    broadRows.flatMap((row) => (row.candidate_id ? [row.candidate_id] : [])),
+  )) {
+    await refreshCandidate(tx, candidateId);
+    changed.add(candidateId);
+  }
+  return new Set(broadRows.map((row) => row.id));
+}
+
+/**
+ * Derives a candidate's markets, score, extra viewers and status from its anomalies (strongest peak per
+ * country, largest uplift first), so the row never disagrees with them. A candidate left without markets
+ * goes back to waiting (play-by-play) or is dismissed.
+ */
+export async function refreshCandidate(tx: Tx, candidateId: bigint): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE candidate_moment c SET
+      markets = coalesce(m.markets, '[]'::jsonb),
+      score = coalesce(m.score, 0),
+      extra_viewers = coalesce(m.extra, 0),
+      last_peak_at = m.last_peak,
+      started_at = least(c.started_at, coalesce(m.first_peak, c.started_at)),
+      status = CASE WHEN m.n > 0 THEN 'open'
+                    WHEN c.cause_event_id IS NOT NULL THEN 'awaiting-traffic'
+                    ELSE 'dismissed' END,
+      updated_at = now()
+    FROM (
+      SELECT count(*) AS n, max(score) AS score, sum(greatest(0, observed - expected)) AS extra,
+             max(window_start) AS last_peak, min(window_start) AS first_peak,
+             jsonb_agg(jsonb_build_object(
+               'country', country, 'anomalyId', id::text,
+               'bucketStart', (extract(epoch FROM window_start) * 1000)::bigint,
+               'observed', observed, 'expectedViewers', expected, 'upliftPct', uplift_pct, 'score', score
+             ) ORDER BY uplift_pct DESC, country) AS markets
+      FROM (
+        SELECT DISTINCT ON (country) * FROM anomaly
+        WHERE candidate_id = ${candidateId} AND status <> 'broad'
+        ORDER BY country, uplift_pct DESC
+      ) strongest
+    ) m
+    WHERE c.id = ${candidateId}`;
+}

@@ -1,0 +1,60 @@
+// Which buckets of a series are ready to judge once a partition's watermark moved: every window from the one
+// after the last judged up to the last final one, with explicit zeros for windows that saw no action (the
+// detector itself treats a missing bucket as unknown, but a final window of a live series with no row is 0).
+
+/** Start of the last window whose end is at or before the watermark; -Infinity when none is final yet. */
+export function lastFinalBucketStart(watermark: number, windowMs: number): number {
+  if (!Number.isFinite(watermark)) return Number.NEGATIVE_INFINITY;
+  const latest = watermark - windowMs;
+  return latest - (((latest % windowMs) + windowMs) % windowMs);
+}
+
+export interface BucketsToJudge {
+  /** Final buckets in time order, zeros included; empty when nothing new is final. */
+  observations: { bucketStart: number; observed: number }[];
+  /** Window starts that had a stored row (only those get an expected band written). */
+  stored: Set<number>;
+}
+
+/**
+ * The observations to feed a series' detector. `lastJudged` is null for a series never judged: it starts at
+ * its first stored bucket, not with a run of zeros. After a long silence at most `maxZeroFill` zeros are fed
+ * (the detector sees a gap before them and restarts its level, keeping its daily profile).
+ */
+export function bucketsToJudge(options: {
+  lastJudged: number | null;
+  lastFinal: number;
+  /** Stored actions per window start, for windows after lastJudged (others are ignored). */
+  counts: ReadonlyMap<number, number>;
+  windowMs: number;
+  maxZeroFill: number;
+}): BucketsToJudge {
+  const { lastJudged, lastFinal, counts, windowMs, maxZeroFill } = options;
+  const storedStarts = [...counts.keys()]
+    .filter((start) => start <= lastFinal && (lastJudged === null || start > lastJudged))
+    .sort((a, b) => a - b);
+  const observations: BucketsToJudge["observations"] = [];
+  const stored = new Set(storedStarts);
+  let from: number;
+  if (lastJudged === null) {
+    if (storedStarts.length === 0) return { observations, stored };
+    from = storedStarts[0]!;
+  } else {
+    from = lastJudged + windowMs;
+  }
+  if (from > lastFinal) return { observations, stored };
+  let next = 0;
+  for (let start = from; start <= lastFinal; start += windowMs) {
+    // Jump over a silence longer than maxZeroFill: only its last maxZeroFill windows are fed as zeros.
+    const nextStored = storedStarts[next] ?? lastFinal + windowMs;
+    const silenceEnd = Math.min(nextStored, lastFinal + windowMs);
+    if ((silenceEnd - start) / windowMs > maxZeroFill) start = silenceEnd - maxZeroFill * windowMs;
+    if (start === nextStored) {
+      observations.push({ bucketStart: start, observed: counts.get(start)! });
+      next += 1;
+    } else {
+      observations.push({ bucketStart: start, observed: 0 });
+    }
+  }
+  return { observations, stored };
+}

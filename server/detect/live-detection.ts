@@ -1,0 +1,281 @@
+// Peak detection in the stream worker: after each partition batch commits, judges every series of the
+// partition whose windows became final (watermark), keeping each series' detector in memory and its state in
+// Postgres, and writes the step in one transaction (detection-store.ts). A worker that takes a partition over
+// reloads the states from Postgres, so it neither re-fires nor forgets a peak in progress.
+import type { Logger } from "pino";
+import type { Db } from "../db/client";
+import { draftsFromEvents, type AnomalyDraft, type AnomalyEnd } from "./anomaly-drafts";
+import type { GroupingOptions } from "./candidate-store";
+import type { DetectionConfig } from "./config";
+import type { DetectionEvent } from "./peak-tracker";
+import {
+  loadDetectorStates,
+  readFinalCounts,
+  StaleDetectorStateError,
+  writeDetection,
+  type DetectorStateWrite,
+  type JudgedBucket,
+  type SeriesKey,
+} from "./detection-store";
+import { bucketsToJudge, lastFinalBucketStart } from "./final-buckets";
+import { SeriesDetection } from "./series-detection";
+import type { Assessment } from "./types";
+
+/** What the traffic stage reports after a partition batch committed. */
+export interface CommittedPartitionBatch {
+  partition: number;
+  /** The partition's watermark after the batch: windows ending at or before it are final. */
+  watermark: number;
+  /** Series that had actions in the batch (others of the partition are known from earlier). */
+  series: readonly SeriesKey[];
+}
+
+export interface LiveDetectionOptions {
+  db: Db;
+  config: DetectionConfig;
+  grouping: GroupingOptions;
+  /** After a silence, at most this many zero windows are fed (one day of 10 s windows by default). */
+  maxZeroFillBuckets?: number;
+  /**
+   * A series' state is written when it raised an event, and otherwise once this many windows were judged
+   * since its last write (default 30: 5 minutes of 10 s windows). Serialising the state costs far more than
+   * judging a window; a worker that takes over re-judges at most this many windows from stored buckets, and
+   * the anomaly key and the job's dedupe key make that re-run write nothing twice.
+   */
+  checkpointEveryBuckets?: number;
+  log: Logger;
+}
+
+export interface LiveDetectionStats {
+  steps: number;
+  bucketsJudged: number;
+  anomalies: number;
+  jobsQueued: number;
+  staleStates: number;
+  failedSteps: number;
+  /** CPU time in the detectors and de-dup (no I/O), summed. */
+  detectorMicros: number;
+}
+
+interface LiveSeries {
+  country: string;
+  sport: string;
+  detection: SeriesDetection;
+  /** Last window fed to the detector in memory. */
+  lastJudged: number | null;
+  /** Last window of the state Postgres holds (null: none yet). */
+  storedLastJudged: number | null;
+}
+
+interface PartitionSeries {
+  series: Map<string, LiveSeries>;
+  lastFinal: number;
+}
+
+export class LiveDetection {
+  readonly stats: LiveDetectionStats = {
+    steps: 0,
+    bucketsJudged: 0,
+    anomalies: 0,
+    jobsQueued: 0,
+    staleStates: 0,
+    failedSteps: 0,
+    detectorMicros: 0,
+  };
+  private readonly partitions = new Map<number, PartitionSeries>();
+  private readonly windowMs: number;
+  private readonly maxZeroFill: number;
+  private readonly checkpointMs: number;
+
+  constructor(private readonly options: LiveDetectionOptions) {
+    this.windowMs = options.config.baseline.windowSeconds * 1000;
+    this.maxZeroFill = options.maxZeroFillBuckets ?? Math.round(86_400_000 / this.windowMs);
+    this.checkpointMs = (options.checkpointEveryBuckets ?? 30) * this.windowMs;
+  }
+
+  /** Partitions moved: another worker may have judged ours meanwhile, so reload every state on next use. */
+  onAssigned(): void {
+    this.partitions.clear();
+  }
+
+  /**
+   * Judges what became final. Never throws: a failed step leaves Postgres as it was and drops this
+   * partition's detectors, so the next batch reloads them and judges the same windows again.
+   */
+  async afterBatch(batch: CommittedPartitionBatch): Promise<void> {
+    const lastFinal = lastFinalBucketStart(batch.watermark, this.windowMs);
+    if (!Number.isFinite(lastFinal)) return;
+    try {
+      const partition = await this.partitionSeries(batch);
+      if (!partition) return;
+      await this.judge(batch.partition, partition, lastFinal);
+      partition.lastFinal = lastFinal;
+    } catch (error) {
+      this.partitions.delete(batch.partition);
+      if (error instanceof StaleDetectorStateError) {
+        this.stats.staleStates += 1;
+        this.options.log.warn(
+          { partition: batch.partition, reason: error.message },
+          "detector state moved under this worker; reloading it",
+        );
+        return;
+      }
+      this.stats.failedSteps += 1;
+      this.options.log.error(
+        { err: error, partition: batch.partition },
+        "peak detection step failed; the next batch judges the same windows again",
+      );
+    }
+  }
+
+  /** The partition's series, loading states from Postgres for the partition or for series new to it. */
+  private async partitionSeries(batch: CommittedPartitionBatch): Promise<PartitionSeries | undefined> {
+    const lastFinal = lastFinalBucketStart(batch.watermark, this.windowMs);
+    let partition = this.partitions.get(batch.partition);
+    const unknown = batch.series.filter((key) => !partition?.series.has(`${key.country}|${key.sport}`));
+    if (partition && unknown.length === 0) return lastFinal > partition.lastFinal ? partition : undefined;
+    const states = await loadDetectorStates(this.options.db, { partition: batch.partition, series: unknown });
+    if (!partition) {
+      partition = { series: new Map(), lastFinal: Number.NEGATIVE_INFINITY };
+      this.partitions.set(batch.partition, partition);
+    }
+    for (const stored of states) {
+      const key = `${stored.country}|${stored.sport}`;
+      if (partition.series.has(key)) continue;
+      partition.series.set(key, {
+        country: stored.country,
+        sport: stored.sport,
+        detection: new SeriesDetection(this.options.config, stored.state),
+        lastJudged: stored.lastBucketStart,
+        storedLastJudged: stored.lastBucketStart,
+      });
+    }
+    for (const { country, sport } of unknown) {
+      const key = `${country}|${sport}`;
+      if (partition.series.has(key)) continue;
+      partition.series.set(key, {
+        country,
+        sport,
+        detection: new SeriesDetection(this.options.config),
+        lastJudged: null,
+        storedLastJudged: null,
+      });
+    }
+    return partition;
+  }
+
+  private async judge(partitionId: number, partition: PartitionSeries, lastFinal: number): Promise<void> {
+    const { options, windowMs } = this;
+    const due = [...partition.series.values()].filter(
+      (series) => series.lastJudged === null || series.lastJudged < lastFinal,
+    );
+    if (due.length === 0) return;
+    const earliest = lastFinal - (this.maxZeroFill + 1) * windowMs;
+    const counts = await readFinalCounts(
+      options.db,
+      due.map((series) => ({
+        country: series.country,
+        sport: series.sport,
+        after: Math.max(series.lastJudged ?? earliest, earliest),
+      })),
+      lastFinal,
+    );
+
+    const startedAt = process.hrtime.bigint();
+    const buckets: JudgedBucket[] = [];
+    const states: DetectorStateWrite[] = [];
+    const anomalies: AnomalyDraft[] = [];
+    const ends: AnomalyEnd[] = [];
+    const judgedThrough = new Map<LiveSeries, number>();
+    const checkpointed = new Set<LiveSeries>();
+    let judged = 0;
+    for (const series of due) {
+      const { observations, stored: storedWindows } = bucketsToJudge({
+        lastJudged: series.lastJudged,
+        lastFinal,
+        counts: counts.get(`${series.country}|${series.sport}`) ?? new Map(),
+        windowMs,
+        maxZeroFill: this.maxZeroFill,
+      });
+      if (observations.length === 0) continue;
+      const assessments = new Map<number, Assessment>();
+      const events: DetectionEvent[] = [];
+      for (const observation of observations) {
+        const step = series.detection.update(observation);
+        assessments.set(observation.bucketStart, step.assessment);
+        events.push(...step.events);
+        const { assessment } = step;
+        if (storedWindows.has(observation.bucketStart) && !assessment.warmingUp) {
+          buckets.push({
+            country: series.country,
+            sport: series.sport,
+            bucketStart: observation.bucketStart,
+            expected: assessment.expectedViewers,
+            expectedLow: assessment.lowerViewers,
+            expectedHigh: assessment.upperViewers,
+          });
+        }
+      }
+      judged += observations.length;
+      const drafts = draftsFromEvents({
+        country: series.country,
+        sport: series.sport,
+        detector: series.detection.detectorName,
+        windowMs,
+        events,
+        assessments,
+      });
+      anomalies.push(...drafts.anomalies);
+      ends.push(...drafts.ends);
+      const last = observations[observations.length - 1]!.bucketStart;
+      judgedThrough.set(series, last);
+      const stored = series.storedLastJudged;
+      if (events.length > 0 || stored === null || last - stored >= this.checkpointMs) {
+        checkpointed.add(series);
+        states.push({
+          country: series.country,
+          sport: series.sport,
+          partition: partitionId,
+          detector: series.detection.detectorName,
+          state: series.detection.toJSON(),
+          lastBucketStart: last,
+          previousLastBucketStart: stored,
+        });
+      }
+    }
+    this.stats.detectorMicros += Number(process.hrtime.bigint() - startedAt) / 1000;
+    if (judgedThrough.size === 0) return;
+
+    // Events up to the end of the last final window; after a (re)start, look back one reaction time.
+    const eventsAfter = Number.isFinite(partition.lastFinal)
+      ? partition.lastFinal + windowMs
+      : lastFinal + windowMs - options.grouping.reactionMs;
+    const result = await writeDetection(options.db, {
+      buckets,
+      states,
+      anomalies,
+      ends,
+      grouping: options.grouping,
+      eventRange: { after: eventsAfter, upTo: lastFinal + windowMs },
+    });
+    for (const [series, last] of judgedThrough) {
+      series.lastJudged = last;
+      if (checkpointed.has(series)) series.storedLastJudged = last;
+    }
+    this.stats.steps += 1;
+    this.stats.bucketsJudged += judged;
+    this.stats.anomalies += result.anomalyIds.length;
+    this.stats.jobsQueued += result.jobsQueued;
+    if (result.anomalyIds.length > 0) {
+      options.log.info(
+        {
+          partition: partitionId,
+          anomalyIds: result.anomalyIds.map(String),
+          candidateIds: result.candidateIds.map(String),
+          jobsQueued: result.jobsQueued,
+        },
+        "anomalies detected",
+      );
+    }
+  }
+}
