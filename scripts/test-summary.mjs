@@ -21,6 +21,8 @@ for (const file of process.argv.slice(2)) {
     // Playwright
     passed += report.stats.expected + report.stats.flaky;
     failed += report.stats.unexpected;
+    // Errors outside any test (the web server did not start, a config error) fail the run too.
+    failed += Array.isArray(report.errors) ? report.errors.length : 0;
     skipped += report.stats.skipped;
   }
 }
