@@ -1,6 +1,6 @@
 // `npm start`: one command for the whole product. Starts (or uses) Postgres, applies migrations, seeds
-// reference data, then runs the web app and the stream worker as two processes; Ctrl-C stops them in order
-// (web and worker first, Postgres last). Wiring only.
+// reference data, then runs the web app, the stream worker and the agent worker as three processes; Ctrl-C
+// stops them in order (web and workers first, Postgres last). Wiring only.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -120,6 +120,7 @@ async function main(): Promise<void> {
       return child;
     };
     launch("worker", ["--import", "tsx", path.join(root, "worker/stream-worker.ts")]);
+    launch("agents", ["--import", "tsx", path.join(root, "worker/agent-worker.ts")]);
     const web = launch("web", [
       nextBin,
       config.PEAKLIGHT_WEB_MODE === "prod" ? "start" : "dev",

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       actionsPerSecond: config.DEMO_ACTIONS_PER_SECOND,
       speed: config.DEMO_SPEED,
       actionsPerMessage: config.STREAM_ACTIONS_PER_MESSAGE,
+      backfillMs: config.DEMO_BACKFILL_MINUTES * 60_000,
       db,
       log: componentLogger("demo-replay"),
     });

@@ -58,12 +58,16 @@ const envSchema = z.object({
     .describe("peaks of one sport in several countries within this many seconds are one candidate moment"),
   DEMO_REPLAY: flag.default(true),
   DEMO_SEED: integer("an integer seed").default(42),
-  DEMO_ACTIONS_PER_SECOND: positiveInt.default(400),
+  DEMO_ACTIONS_PER_SECOND: positiveInt.default(1_500),
   DEMO_SPEED: z.coerce
     .number({ error: "expected a positive number (games seconds per real second)" })
     .positive("expected a positive number (games seconds per real second)")
-    .default(4)
+    .default(1)
     .describe("the demo games runs this many times faster than real time"),
+  DEMO_BACKFILL_MINUTES: integer("whole minutes ≥ 0")
+    .min(0, "expected whole minutes ≥ 0")
+    .default(15)
+    .describe("minutes of demo traffic played at once on start, so charts and the detector have history"),
   PEAKLIGHT_PROCESS: z.string().optional().describe("label in log lines; set by worker/start.ts"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -110,6 +114,11 @@ const envSchema = z.object({
     .max(20, "expected 2-20 turns")
     .default(6)
     .describe("model calls one agent run may make (tool rounds plus the answer)"),
+  SSE_MAX_STREAM_SECONDS: positiveInt
+    .default(300)
+    .describe(
+      "a live stream closes after this long so clients reconnect cleanly, resuming from Last-Event-ID",
+    ),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -4,7 +4,7 @@ import { DemoGames } from "./demo-replay";
 const WALL = Date.UTC(2026, 10, 25, 18);
 
 describe("demo games on the wall clock", () => {
-  const games = new DemoGames(0, 42, WALL, 4, 400);
+  const games = new DemoGames(0, 42, WALL, 1, 400);
 
   it("starts a new audience reaction every minute or so", () => {
     const reactions = games.plan.groundTruth.filter((m) => m.kind === "reaction");
@@ -19,7 +19,7 @@ describe("demo games on the wall clock", () => {
     const slices = [];
     for (let t = WALL + 600_000; t < WALL + 660_000; t += 250)
       slices.push(...games.actionsBetween(t, t + 250));
-    const whole = new DemoGames(0, 42, WALL, 4, 400).actionsBetween(WALL + 600_000, WALL + 660_000);
+    const whole = new DemoGames(0, 42, WALL, 1, 400).actionsBetween(WALL + 600_000, WALL + 660_000);
     expect(slices).toEqual(whole);
     expect(whole.every((a) => a.ts >= WALL + 600_000 && a.ts < WALL + 660_000)).toBe(true);
     const perSecond = whole.length / 60;

@@ -27,6 +27,11 @@ export interface DemoReplayOptions {
   db?: Db;
   log: Logger;
   tickMs?: number;
+  /**
+   * Traffic played at once before going live, so a fresh dashboard has history to chart and the detector
+   * has a baseline (and peaks to find) from the first minute.
+   */
+  backfillMs?: number;
 }
 
 export interface RunningReplay {
@@ -107,7 +112,7 @@ export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
   const tickMs = options.tickMs ?? 250;
   const speed = options.speed ?? 4;
   const log = options.log;
-  let cursor = Date.now();
+  let cursor = Date.now() - (options.backfillMs ?? 0);
   // The load in flight, awaited on stop so the database is not closed under it.
   let loading: Promise<unknown> = Promise.resolve();
   const open = (cycle: number, wallStart: number) => {

@@ -57,7 +57,7 @@ export const GAMES_SIZES: Record<GamesSizeName, GamesSize> = {
     countryCount: 8,
     sportSlugs: ["athletics", "swimming", "football", "cycling", "gymnastics"],
     actionsPerSecond: 400,
-    sessionsPerSportPerDay: 32,
+    sessionsPerSportPerDay: 128,
     sessionHours: [0, 24],
     storyCount: 300,
     decoysPerDay: 24,

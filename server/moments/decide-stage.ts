@@ -1,0 +1,126 @@
+// Stage 3, `decide-channels`: every configured channel decides on the described moment (its rules in code,
+// then its editorial model when it has guidance, then its hourly cap) and formats what it would send. One
+// transaction records a decision per channel with the rule that decided and the payload, finishes the job
+// and notifies. Delivery itself comes later (after editor approval); the payload is what it will send.
+import type { Prisma } from "../db/generated/client";
+import type { ChannelMoment } from "../agents/channels/channel-config";
+import { decideChannel, type ChannelDecision } from "../agents/channels/channel-decider";
+import { deciderAgent } from "../agents/channels/decider-agent";
+import { runtimeFor } from "../agents/providers";
+import { runAgent } from "../agents/runner";
+import { interestSchema } from "../agents/scorer-agent";
+import { summarySchema } from "../agents/summary-agent";
+import type { AgentTrace } from "../agents/trace";
+import { COUNTRY_BY_CODE } from "../reference/countries";
+import { decideChannelsJob, type DecideChannelsPayload } from "../queue/decide-channels-job";
+import { finishJob } from "../queue/job-store";
+import type { JobHandler } from "../queue/job-runner";
+import { subjectOf } from "./candidate-subject";
+import { notifyMomentChanged } from "./moment-channel";
+import { stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
+
+const HOUR_MS = 3_600_000;
+
+export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayload> {
+  return {
+    spec: decideChannelsJob,
+    async handle({ job, payload }) {
+      const { db } = deps;
+      const moment = await db.moment.findUnique({
+        where: { id: BigInt(payload.momentId) },
+        include: { candidate: true },
+      });
+      if (!moment) return { skip: `moment ${payload.momentId} no longer exists` };
+      if (moment.status !== "described") {
+        return { skip: `moment ${moment.id} is ${moment.status}, not waiting for channel decisions` };
+      }
+      const subject = subjectOf(moment.candidate, deps.bucketSeconds);
+      const channelMoment: ChannelMoment = {
+        key: moment.key,
+        sport: moment.sport,
+        peakAt: moment.peakAt.getTime(),
+        markets: subject.candidate.markets.map((market) => ({
+          country: market.country,
+          upliftPct: market.upliftPct,
+          marketSize: COUNTRY_BY_CODE.get(market.country)?.marketSize ?? 0,
+        })),
+        interest: interestSchema.parse(await stageOutput(db, moment.id, "score")),
+        summary: summarySchema.parse(await stageOutput(db, moment.id, "describe")),
+        generatedBy: moment.generatedBy === "model" ? "model" : "offline",
+      };
+      const now = deps.now?.() ?? Date.now();
+      const tools = toolsFor(db, moment, subject);
+      const decisions: ChannelDecision[] = [];
+      for (const channel of deps.channels) {
+        const sentInLastHour = await db.channelDecision.count({
+          where: { channelId: channel.id, decision: "send", createdAt: { gte: new Date(now - HOUR_MS) } },
+        });
+        decisions.push(
+          ...(await decideChannel(channel, [channelMoment], {
+            now,
+            sentInLastHour,
+            webhookSecret: deps.webhookSecret,
+            runEditorial: (input) =>
+              runAgent(deciderAgent, input, runtimeFor(deps.llm, "channel-decider", deps.provider, tools)),
+          })),
+        );
+      }
+      const traces = decisions.flatMap((decision) =>
+        decision.trace ? [{ channelId: decision.channelId, trace: decision.trace }] : [],
+      );
+      const sum = (pick: (trace: AgentTrace) => number) =>
+        traces.reduce((total, entry) => total + pick(entry.trace), 0);
+      await db.$transaction(async (tx) => {
+        await finishJob(tx, job);
+        await tx.agentRun.create({
+          data: {
+            momentId: moment.id,
+            stage: "decide",
+            attempt: job.attempt,
+            agent: "channel-decider",
+            outcome: "ok",
+            trace: { editorial: traces } as unknown as Prisma.InputJsonValue,
+            output: decisions.map(({ channelId, send, decidedBy, reason }) => ({
+              channelId,
+              send,
+              decidedBy,
+              reason,
+            })),
+            generatedBy: traces[0]?.trace.generatedBy ?? null,
+            modelId: traces[0]?.trace.modelId ?? null,
+            inputTokens: sum((trace) => trace.usage.inputTokens),
+            outputTokens: sum((trace) => trace.usage.outputTokens),
+            latencyMs: sum((trace) => trace.latencyMs),
+          },
+        });
+        await tx.channelDecision.createMany({
+          data: decisions.map((decision) => ({
+            momentId: moment.id,
+            channelId: decision.channelId,
+            decision: decision.send ? "send" : "skip",
+            decidedBy: decision.decidedBy,
+            reason: decision.reason,
+            priority: decision.priority,
+            markets: decision.markets,
+            generatedBy: decision.generatedBy,
+            payload: (decision.payload ?? undefined) as Prisma.InputJsonValue | undefined,
+          })),
+          skipDuplicates: true,
+        });
+        await tx.moment.update({
+          where: { id: moment.id },
+          data: { routedAt: new Date(), updatedAt: new Date() },
+        });
+        await notifyMomentChanged(tx, moment.id);
+      });
+      deps.log.info(
+        {
+          momentId: moment.id.toString(),
+          sendTo: decisions.filter((decision) => decision.send).map((decision) => decision.channelId),
+        },
+        "moment routed",
+      );
+      return "finished";
+    },
+  };
+}

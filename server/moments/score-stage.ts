@@ -1,0 +1,100 @@
+// Stage 1, `score-moment`: opens the moment for a candidate (dismissed candidates are skipped), asks the
+// interest scorer, and in one transaction stores its verdict and trace, finishes the job and queues the
+// description when the moment is interesting. Uninteresting moments stay, with the scorer's reason.
+import type { Db, Tx } from "../db/client";
+import type { Prisma } from "../db/generated/client";
+import { runtimeFor } from "../agents/providers";
+import { runAgent } from "../agents/runner";
+import { scorerAgent } from "../agents/scorer-agent";
+import type { MomentSubject } from "../agents/moment-evidence";
+import { describeMomentJob } from "../queue/describe-moment-job";
+import { enqueueJob } from "../queue/job-spec";
+import { finishJob } from "../queue/job-store";
+import type { JobHandler } from "../queue/job-runner";
+import { scoreMomentJob, type ScoreMomentPayload } from "../queue/score-moment-job";
+import { subjectOf } from "./candidate-subject";
+import { notifyMomentChanged } from "./moment-channel";
+import { assertTransition } from "./moment-status";
+import { gamesIdFor, recordAgentRun, runRecorded, toolsFor, type PipelineDeps } from "./stage-runtime";
+
+/** The candidate's moment, created (status new) on first sight; one per candidate. */
+async function openMoment(
+  db: Db,
+  candidate: { id: bigint; key: string; sport: string; startedAt: Date; markets: Prisma.JsonValue },
+  subject: MomentSubject,
+  gamesId: string | null,
+) {
+  const countries = subject.candidate.markets.map((market) => market.country);
+  await db.$transaction(async (tx: Tx) => {
+    const created = await tx.moment.createManyAndReturn({
+      data: [
+        {
+          candidateId: candidate.id,
+          key: candidate.key,
+          gamesId,
+          sport: candidate.sport,
+          country: countries[0]!,
+          countries,
+          markets: candidate.markets ?? [],
+          peakAt: candidate.startedAt,
+        },
+      ],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (created[0]) await notifyMomentChanged(tx, created[0].id);
+  });
+  return db.moment.findUniqueOrThrow({ where: { candidateId: candidate.id } });
+}
+
+export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
+  return {
+    spec: scoreMomentJob,
+    async handle({ job, payload }) {
+      const { db } = deps;
+      const candidate = await db.candidateMoment.findUnique({ where: { id: BigInt(payload.candidateId) } });
+      if (!candidate) return { skip: `candidate ${payload.candidateId} no longer exists` };
+      if (candidate.status === "dismissed") {
+        return { skip: `candidate ${candidate.id} was dismissed as a country-wide surge` };
+      }
+      const subject = subjectOf(candidate, deps.bucketSeconds);
+      const moment = await openMoment(db, candidate, subject, await gamesIdFor(db, candidate));
+      if (moment.status !== "new")
+        return { skip: `moment ${moment.id} is already scored (${moment.status})` };
+
+      const at = { momentId: moment.id, stage: "score" as const, attempt: job.attempt };
+      const tools = toolsFor(db, moment, subject);
+      const run = await runRecorded(db, at, () =>
+        runAgent(scorerAgent, subject, runtimeFor(deps.llm, "interest-scorer", deps.provider, tools)),
+      );
+      const status = run.output.interesting ? "interesting" : "not_interesting";
+      assertTransition(moment.id, moment.status, status);
+      await db.$transaction(async (tx) => {
+        await finishJob(tx, job);
+        await recordAgentRun(tx, at, run);
+        await tx.moment.update({
+          where: { id: moment.id, status: "new" },
+          data: {
+            status,
+            interesting: run.output.interesting,
+            interestScore: run.output.score,
+            interestReason: run.output.reason,
+            causeEventId: run.output.causeEventId,
+            generatedBy: run.generatedBy,
+            scoredAt: new Date(),
+            updatedAt: new Date(),
+          },
+        });
+        if (run.output.interesting) {
+          await enqueueJob(tx, describeMomentJob, { momentId: moment.id.toString() });
+        }
+        await notifyMomentChanged(tx, moment.id);
+      });
+      deps.log.info(
+        { momentId: moment.id.toString(), key: moment.key, status, score: run.output.score },
+        "moment scored",
+      );
+      return "finished";
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// What a kind of job is, apart from who runs it: its name, zod payload, natural key, retry policy, how many
+// run at once and how long a claim lasts. Enqueue goes only through `enqueueJob` with a spec, so every row in
+// `job` has a payload its kind's schema accepts.
+//
+// Why a small runner over the existing `job` table rather than pg-boss: detection already writes this table
+// as its outbox inside the anomaly transaction (Prisma's transaction client, not pg-boss's own pool), and the
+// stages finish their job in the same transaction that writes their results (see job-store.ts `finishJob`),
+// which pg-boss's API cannot join. The runner is ~200 lines of SQL and timers on FOR UPDATE SKIP LOCKED.
+import type { z } from "zod";
+import type { Tx } from "../db/client";
+import type { RetryPolicy } from "./backoff";
+
+export interface JobSpec<Payload> {
+  kind: string;
+  payload: z.ZodType<Payload>;
+  /** The job's natural key (kind + subject): enqueueing it twice is a no-op. */
+  dedupeKey(payload: Payload): string;
+  retry: RetryPolicy;
+  /** Jobs of this kind one worker process runs at once. */
+  concurrency: number;
+  /** A claim lasts this long unless renewed; a worker that dies mid-job loses it after this. */
+  leaseMs: number;
+}
+
+/** Inserts a job once (a second call with the same natural key does nothing); returns whether it did. */
+export async function enqueueJob<Payload>(
+  tx: Tx,
+  spec: JobSpec<Payload>,
+  payload: Payload,
+  options: { delayMs?: number } = {},
+): Promise<boolean> {
+  const parsed = spec.payload.parse(payload);
+  const inserted = await tx.$executeRaw`
+    INSERT INTO job (kind, dedupe_key, payload, status, run_after)
+    VALUES (${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued',
+            now() + make_interval(secs => ${(options.delayMs ?? 0) / 1000}))
+    ON CONFLICT (dedupe_key) DO NOTHING`;
+  return inserted > 0;
+}

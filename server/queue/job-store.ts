@@ -1,0 +1,116 @@
+// The queue's SQL: claim with FOR UPDATE SKIP LOCKED, renew and reclaim leases, finish, fail with back-off
+// or dead, hand back. Every change to a running job is fenced on (id, attempts): a worker whose lease expired
+// and whose job was claimed again can no longer finish, fail or hand it back.
+import type { Db, Tx } from "../db/client";
+import type { FailureVerdict } from "./backoff";
+
+export interface ClaimedJob {
+  id: bigint;
+  kind: string;
+  payload: unknown;
+  /** This claim's attempt number (1 for the first): the fencing token. */
+  attempt: number;
+}
+
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+  constructor(job: Pick<ClaimedJob, "id" | "kind" | "attempt">) {
+    super(
+      `job ${job.id} (${job.kind}) attempt ${job.attempt} lost its lease: another worker took it over, ` +
+        "so this attempt's results were discarded",
+    );
+  }
+}
+
+const MAX_ERROR_CHARS = 4_000;
+
+/** Claims up to `limit` due jobs of one kind, oldest due first, each leased for `leaseMs`. */
+export async function claimJobs(db: Db, kind: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  if (limit <= 0) return [];
+  const rows = await db.$queryRaw<{ id: bigint; kind: string; payload: unknown; attempts: number }[]>`
+    UPDATE job SET status = 'running', attempts = attempts + 1,
+           locked_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+    WHERE id IN (
+      SELECT id FROM job
+      WHERE kind = ${kind} AND status = 'queued' AND run_after <= now()
+      ORDER BY run_after
+      FOR UPDATE SKIP LOCKED
+      LIMIT ${limit})
+    RETURNING id, kind, payload, attempts`;
+  return rows.map((row) => ({ id: row.id, kind: row.kind, payload: row.payload, attempt: row.attempts }));
+}
+
+/**
+ * Running jobs of a kind whose lease expired (their worker died or hung): back to queued, or failed when
+ * that was the last attempt. Returns how many of each.
+ */
+export async function reclaimExpired(
+  db: Db,
+  kind: string,
+  maxAttempts: number,
+): Promise<{ requeued: number; dead: number }> {
+  const rows = await db.$queryRaw<{ status: string }[]>`
+    UPDATE job SET status = CASE WHEN attempts >= ${maxAttempts} THEN 'failed' ELSE 'queued' END,
+           last_error = 'attempt ' || attempts || ' lost its worker (lease expired mid-job)',
+           locked_until = NULL, run_after = now(), updated_at = now()
+    WHERE id IN (
+      SELECT id FROM job
+      WHERE kind = ${kind} AND status = 'running' AND locked_until < now()
+      FOR UPDATE SKIP LOCKED)
+    RETURNING status`;
+  return {
+    requeued: rows.filter((row) => row.status === "queued").length,
+    dead: rows.filter((row) => row.status === "failed").length,
+  };
+}
+
+/** Extends a claim's lease; false when the claim was lost. */
+export async function renewLease(db: Db, job: ClaimedJob, leaseMs: number): Promise<boolean> {
+  const updated = await db.$executeRaw`
+    UPDATE job SET locked_until = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
+  return updated > 0;
+}
+
+/**
+ * Marks the job done inside the transaction that writes its results; throws LeaseLostError (rolling the
+ * transaction back) when this claim no longer holds the job. Call it first in the transaction: it also
+ * locks the job row, so two holders can never both commit.
+ */
+export async function finishJob(tx: Tx, job: ClaimedJob): Promise<void> {
+  const updated = await tx.$executeRaw`
+    UPDATE job SET status = 'done', locked_until = NULL, updated_at = now()
+    WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
+  if (updated === 0) throw new LeaseLostError(job);
+}
+
+/** Records a failed attempt: queued again after the back-off, or failed (dead) with the error kept. */
+export async function failJob(
+  db: Db,
+  job: ClaimedJob,
+  error: string,
+  verdict: FailureVerdict,
+): Promise<boolean> {
+  const status = verdict.kind === "dead" ? "failed" : "queued";
+  const delaySeconds = verdict.kind === "retry" ? verdict.delayMs / 1000 : 0;
+  const updated = await db.$executeRaw`
+    UPDATE job SET status = ${status}, last_error = ${error.slice(0, MAX_ERROR_CHARS)}, locked_until = NULL,
+           run_after = now() + make_interval(secs => ${delaySeconds}), updated_at = now()
+    WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
+  return updated > 0;
+}
+
+/**
+ * Gives an unfinished claim back on shutdown: queued at once. The attempt stays counted on purpose: it is
+ * the fencing token, and reusing its number would let the abandoned run finish a later claim's job.
+ */
+export async function handBack(db: Db, jobs: readonly ClaimedJob[]): Promise<number> {
+  let count = 0;
+  for (const job of jobs) {
+    count += await db.$executeRaw`
+      UPDATE job SET status = 'queued', locked_until = NULL, run_after = now(),
+             last_error = 'attempt ' || attempts || ' handed back by a worker shutting down', updated_at = now()
+      WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
+  }
+  return count;
+}
