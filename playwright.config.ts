@@ -46,6 +46,10 @@ export default defineConfig({
       PEAKLIGHT_DATA_DIR: process.env.E2E_DATA_DIR ?? ".cache/e2e-data",
       EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54339",
       DEMO_ACTIONS_PER_SECOND: "600",
+      // Reactions come three times as often as in the default demo, so peaks show up within a test's time.
+      DEMO_SPEED: "12",
+      // Live streams end every few seconds, so every test also runs across reconnects (sse-reconnect.spec.ts).
+      SSE_MAX_STREAM_SECONDS: "5",
       KAFKA_BROKERS: "",
       DATABASE_URL: "",
       LOG_FORMAT: "json",

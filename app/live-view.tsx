@@ -1,44 +1,88 @@
 "use client";
-// The live view: a card per country with its traffic per sport, one focused country shown large. The focus
-// and time range are remembered in the browser.
+// The live view: a card per country with its traffic per sport, one focused country shown large. The focus,
+// time range and band sport are remembered in the browser.
 import { useEffect, useMemo, useState } from "react";
 import { ConnectionBadge } from "../components/connection-badge";
+import { CustomRangeInputs, RangePicker } from "../components/range-picker";
+import {
+  customRange,
+  DEFAULT_LIVE_MINUTES,
+  liveMinutesOf,
+  parseRangeChoice,
+  RANGE_OPTIONS,
+  toLocalInput,
+  type RangeChoice,
+} from "../components/time-range";
 import { TrafficChart } from "../components/traffic-chart";
 import { countrySeries } from "../components/traffic-rows";
+import { FocusedCountry } from "./focused-country";
 import { useLiveTraffic } from "./use-live-traffic";
 
-const RANGES = [15, 30, 60] as const;
 const number = new Intl.NumberFormat();
 
-function useRemembered<T extends string | number>(key: string, initial: T): [T, (value: T) => void] {
-  const [value, setValue] = useState<T>(initial);
+function useRemembered(key: string, initial: string): [string, (value: string) => void] {
+  const [value, setValue] = useState(initial);
   useEffect(() => {
     const stored = window.localStorage.getItem(key);
-    if (stored !== null) setValue((typeof initial === "number" ? Number(stored) : stored) as T);
-  }, [key, initial]);
+    if (stored !== null) setValue(stored);
+  }, [key]);
   return [
     value,
-    (next: T) => {
-      window.localStorage.setItem(key, String(next));
+    (next: string) => {
+      window.localStorage.setItem(key, next);
       setValue(next);
     },
   ];
 }
 
 export function LiveView() {
-  const [minutes, setMinutes] = useRemembered<number>("peaklight.minutes", 30);
-  const [focus, setFocus] = useRemembered<string>("peaklight.country", "");
+  const [rangeStored, setRangeStored] = useRemembered("peaklight.range", "30m");
+  const range = parseRangeChoice(rangeStored);
+  const [customFrom, setCustomFrom] = useRemembered("peaklight.customFrom", "");
+  const [customTo, setCustomTo] = useRemembered("peaklight.customTo", "");
+  const [focus, setFocus] = useRemembered("peaklight.country", "");
+  const [bandSport, setBandSport] = useRemembered("peaklight.bandSport", "");
+  const liveMinutes = liveMinutesOf(range);
+  const minutes = liveMinutes ?? DEFAULT_LIVE_MINUTES;
   const live = useLiveTraffic(minutes);
   const [now, setNow] = useState(() => Date.now());
+  const [dayAnchor, setDayAnchor] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(timer);
   }, []);
 
+  const chooseRange = (choice: RangeChoice) => {
+    if (choice === "day") setDayAnchor(Date.now());
+    if (choice === "custom" && !customRange(customFrom, customTo).ok) {
+      setCustomFrom(toLocalInput(Date.now() - 2 * 3_600_000));
+      setCustomTo(toLocalInput(Date.now() + 60_000));
+    }
+    setRangeStored(choice);
+  };
+  const custom = customRange(customFrom, customTo);
+  const customFromMs = custom.ok ? custom.from : undefined;
+  const customToMs = custom.ok ? custom.to : undefined;
+  const history = useMemo(() => {
+    const label = RANGE_OPTIONS.find((option) => option.choice === range)!.label;
+    if (range === "day") {
+      const to = Math.ceil(dayAnchor / 60_000) * 60_000;
+      return { from: to - 86_400_000, to, label };
+    }
+    if (range === "custom" && customFromMs !== undefined && customToMs !== undefined) {
+      return { from: customFromMs, to: customToMs, label: "the chosen range" };
+    }
+    return undefined;
+  }, [range, dayAnchor, customFromMs, customToMs]);
+
   const window_ = live.window;
   const windowMs = (window_?.windowSeconds ?? 10) * 1_000;
   const sportNames = useMemo(
     () => Object.fromEntries(window_?.sports.map((s) => [s.slug, s.name]) ?? []),
+    [window_],
+  );
+  const countryNames = useMemo(
+    () => Object.fromEntries(window_?.countries.map((c) => [c.code, c.name]) ?? []),
     [window_],
   );
 
@@ -54,13 +98,13 @@ export function LiveView() {
   const focused = cards.find((card) => card.country.code === focus) ?? cards[0];
 
   return (
-    <main className="mx-auto max-w-[1800px] px-4 py-4 lg:px-8">
-      <header className="mb-4 flex flex-wrap items-center gap-4">
+    <main className="mx-auto max-w-[2400px] px-4 py-4 lg:px-8">
+      <header className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-semibold tracking-tight">
           Peak<span className="text-amber-400">light</span>
           <span className="ml-3 text-base font-normal text-slate-400">Live traffic by country and sport</span>
         </h1>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center gap-3">
           <label className="flex items-center gap-2 text-sm text-slate-300">
             Country
             <select
@@ -76,25 +120,22 @@ export function LiveView() {
               ))}
             </select>
           </label>
-          <div
-            role="group"
-            aria-label="Time range"
-            className="flex overflow-hidden rounded border border-slate-700"
-          >
-            {RANGES.map((range) => (
-              <button
-                key={range}
-                type="button"
-                aria-pressed={minutes === range}
-                onClick={() => setMinutes(range)}
-                className={`px-3 py-1 text-sm ${minutes === range ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800"}`}
-              >
-                {range} min
-              </button>
-            ))}
-          </div>
+          <RangePicker value={range} onChange={chooseRange} />
           <ConnectionBadge state={live.connection} />
         </div>
+        {range === "custom" && (
+          <div className="flex w-full justify-end">
+            <CustomRangeInputs
+              from={customFrom}
+              to={customTo}
+              problem={custom.ok ? undefined : custom.problem}
+              onChange={(from, to) => {
+                setCustomFrom(from);
+                setCustomTo(to);
+              }}
+            />
+          </div>
+        )}
       </header>
 
       {live.error && (
@@ -102,7 +143,11 @@ export function LiveView() {
           {live.error.message}. Is the database up? The page retries when you reload.
         </p>
       )}
-      {!window_ && !live.error && <p className="p-8 text-slate-400">Loading traffic…</p>}
+      {!window_ && !live.error && (
+        <p role="status" className="p-8 text-slate-400">
+          Loading traffic…
+        </p>
+      )}
       {window_ && cards.length === 0 && (
         <p className="rounded border border-slate-800 p-8 text-slate-400">
           No traffic in the last {minutes} minutes yet. Charts appear as soon as the stream worker stores its
@@ -111,26 +156,18 @@ export function LiveView() {
       )}
 
       {focused && (
-        <section
-          aria-label={`Traffic in ${focused.country.name}`}
-          data-country={focused.country.code}
-          data-recent-actions={focused.series.recentActions}
-          className="mb-6 rounded-lg border border-slate-800 bg-slate-900/60 p-4"
-        >
-          <div className="mb-2 flex items-baseline gap-3">
-            <h2 className="text-xl font-semibold">{focused.country.name}</h2>
-            <span className="text-sm text-slate-400">
-              {number.format(focused.series.recentActions)} actions in the last minute · market{" "}
-              {number.format(focused.country.marketSize)}k
-            </span>
-          </div>
-          <TrafficChart
-            rows={focused.series.rows}
-            sports={focused.series.sports}
-            sportNames={sportNames}
-            height={340}
-          />
-        </section>
+        <FocusedCountry
+          key={focused.country.code}
+          country={focused.country}
+          recentActions={focused.series.recentActions}
+          live={liveMinutes !== undefined ? focused.series : undefined}
+          history={liveMinutes === undefined ? history : undefined}
+          windowMs={windowMs}
+          sportNames={sportNames}
+          countryNames={countryNames}
+          bandSport={bandSport}
+          onBandSport={setBandSport}
+        />
       )}
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
@@ -149,7 +186,10 @@ export function LiveView() {
           >
             <div className="mb-1 flex items-baseline justify-between">
               <span className="font-medium">{country.name}</span>
-              <span className="text-xs text-slate-400">{number.format(series.recentActions)} / min</span>
+              <span className="text-xs text-slate-400">
+                {number.format(series.recentActions)} / min
+                {liveMinutes === undefined && ` · last ${DEFAULT_LIVE_MINUTES} min live`}
+              </span>
             </div>
             <TrafficChart
               rows={series.rows}

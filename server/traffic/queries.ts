@@ -82,6 +82,36 @@ export async function readTrafficWindow(
   };
 }
 
+/** Expected value and band of one country's judged buckets in [from, to), oldest first. */
+export async function readExpectedBands(
+  db: Db,
+  options: { country: string; from: number; to: number },
+): Promise<ExpectedBand[]> {
+  const rows = await db.trafficBucket.findMany({
+    where: {
+      country: options.country,
+      bucketStart: { gte: new Date(options.from), lt: new Date(options.to) },
+      expected: { not: null },
+    },
+    select: { sport: true, bucketStart: true, expected: true, expectedLow: true, expectedHigh: true },
+    orderBy: { bucketStart: "asc" },
+  });
+  return rows.flatMap((row) =>
+    row.expected === null || row.expectedLow === null || row.expectedHigh === null
+      ? []
+      : [
+          [
+            options.country,
+            row.sport,
+            row.bucketStart.getTime(),
+            row.expected,
+            row.expectedLow,
+            row.expectedHigh,
+          ] satisfies ExpectedBand,
+        ],
+  );
+}
+
 /** Buckets changed after `afterSeq` (optionally one country), oldest first, capped. */
 export async function readChangesSince(db: Db, afterSeq: number, country?: string): Promise<BucketChange[]> {
   const rows = await db.trafficBucket.findMany({

@@ -1,6 +1,7 @@
 // GET /api/live/traffic[?country=FR][&since=SEQ]: server-sent events of committed bucket changes. Resumes
 // after the Last-Event-ID header (sent by EventSource on reconnect) or `since`.
 import { z } from "zod";
+import { getConfig } from "../../../../server/config/env";
 import { db } from "../../../../server/db/client";
 import { trafficHub } from "../../../../server/live/hub-registry";
 import { createTrafficStream } from "../../../../server/live/traffic-stream";
@@ -31,6 +32,7 @@ export async function GET(request: Request) {
     country: query.value.country,
     afterSeq: resumeFrom?.data ?? query.value.since,
     signal: request.signal,
+    maxDurationMs: getConfig().SSE_MAX_STREAM_SECONDS * 1_000,
   });
   return new Response(stream, {
     headers: {
