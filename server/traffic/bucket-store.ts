@@ -2,6 +2,7 @@
 // letters and the partition's next offset, then NOTIFY (delivered on commit). A crash before commit leaves
 // nothing; after commit, the stored offset stops the batch from being counted twice.
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import type { BucketDelta, LateDelta } from "./windowing";
 import { chunkChanges, TRAFFIC_CHANNEL, type BucketChange } from "./live-channel";
 
@@ -60,6 +61,20 @@ export async function writePartitionBatch(db: Db, write: PartitionWrite): Promis
   });
 }
 
+/** Adds the `delta` rows of upsertBuckets' statement to one rollup table, truncated to its unit (UTC). */
+function rollupInsert(table: "traffic_minute" | "traffic_hour", unit: "minute" | "hour"): Prisma.Sql {
+  return Prisma.sql`
+      INSERT INTO ${Prisma.raw(table)} AS r
+        (country, sport, bucket_start, actions, page_views, video_starts, live_blog_opens, shares)
+      SELECT country, sport, date_trunc(${Prisma.raw(`'${unit}'`)}, bucket_start, 'UTC'), sum(actions),
+             sum(page_views), sum(video_starts), sum(live_blog_opens), sum(shares)
+      FROM delta GROUP BY 1, 2, 3
+      ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
+        actions = r.actions + excluded.actions, page_views = r.page_views + excluded.page_views,
+        video_starts = r.video_starts + excluded.video_starts,
+        live_blog_opens = r.live_blog_opens + excluded.live_blog_opens, shares = r.shares + excluded.shares`;
+}
+
 /**
  * Multi-row upsert through one `unnest` statement, which also adds the same deltas to the minute and hour
  * rollups in the same round trip: the Prisma query builder would issue one upsert per bucket (hundreds per
@@ -84,26 +99,8 @@ async function upsertBuckets(tx: Tx, buckets: BucketDelta[], windowSeconds: numb
         ${buckets.map((b) => b.shares)}::int[]
       ) AS t(c, s, ms, a, pv, vs, lb, sh)
     ),
-    minute AS (
-      INSERT INTO traffic_minute AS r (country, sport, bucket_start, actions, page_views, video_starts, live_blog_opens, shares)
-      SELECT country, sport, date_trunc('minute', bucket_start, 'UTC'), sum(actions), sum(page_views),
-             sum(video_starts), sum(live_blog_opens), sum(shares)
-      FROM delta GROUP BY 1, 2, 3
-      ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
-        actions = r.actions + excluded.actions, page_views = r.page_views + excluded.page_views,
-        video_starts = r.video_starts + excluded.video_starts,
-        live_blog_opens = r.live_blog_opens + excluded.live_blog_opens, shares = r.shares + excluded.shares
-    ),
-    hour AS (
-      INSERT INTO traffic_hour AS r (country, sport, bucket_start, actions, page_views, video_starts, live_blog_opens, shares)
-      SELECT country, sport, date_trunc('hour', bucket_start, 'UTC'), sum(actions), sum(page_views),
-             sum(video_starts), sum(live_blog_opens), sum(shares)
-      FROM delta GROUP BY 1, 2, 3
-      ON CONFLICT (country, sport, bucket_start) DO UPDATE SET
-        actions = r.actions + excluded.actions, page_views = r.page_views + excluded.page_views,
-        video_starts = r.video_starts + excluded.video_starts,
-        live_blog_opens = r.live_blog_opens + excluded.live_blog_opens, shares = r.shares + excluded.shares
-    )
+    minute AS (${rollupInsert("traffic_minute", "minute")}),
+    hour AS (${rollupInsert("traffic_hour", "hour")})
     INSERT INTO traffic_bucket AS b
       (country, sport, bucket_start, window_seconds, actions, page_views, video_starts, live_blog_opens, shares, updated_at)
     SELECT country, sport, bucket_start, ${windowSeconds}, actions, page_views, video_starts, live_blog_opens, shares, now()

@@ -3,26 +3,17 @@
 import { z } from "zod";
 import { db } from "../../../server/db/client";
 import { readAnomalies } from "../../../server/detect/anomaly-queries";
-import { parseQuery } from "../query-params";
+import { countryCode, instant, parseQuery } from "../query-params";
 
 export const dynamic = "force-dynamic";
 
 const MAX_RANGE_MS = 14 * 86_400_000;
 
-/** Epoch ms or an ISO 8601 date-time. */
-const instant = z.union([
-  z.string().regex(/^\d+$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
-]);
-
 const querySchema = z
   .object({
     from: instant.optional(),
     to: instant.optional(),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, "expected a country code such as FR")
-      .optional(),
+    country: countryCode.optional(),
     sport: z
       .string()
       .regex(/^[a-z0-9-]{1,40}$/, "expected a sport slug such as football")

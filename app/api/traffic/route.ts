@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getConfig } from "../../../server/config/env";
 import { db } from "../../../server/db/client";
 import { readTrafficWindow } from "../../../server/traffic/queries";
-import { parseQuery } from "../query-params";
+import { countryCode, parseQuery } from "../query-params";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +14,7 @@ const querySchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, "expected a country code such as FR")
-    .optional(),
+  country: countryCode.optional(),
 });
 
 export async function GET(request: Request) {

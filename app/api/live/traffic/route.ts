@@ -5,15 +5,12 @@ import { getConfig } from "../../../../server/config/env";
 import { db } from "../../../../server/db/client";
 import { trafficHub } from "../../../../server/live/hub-registry";
 import { createTrafficStream } from "../../../../server/live/traffic-stream";
-import { parseQuery } from "../../query-params";
+import { countryCode, parseQuery } from "../../query-params";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, "expected a country code such as FR")
-    .optional(),
+  country: countryCode.optional(),
   since: z.coerce.number().int().min(0).optional(),
 });
 const lastEventIdSchema = z.coerce.number().int().min(0);

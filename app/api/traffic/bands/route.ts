@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { db } from "../../../../server/db/client";
 import { readExpectedBands } from "../../../../server/traffic/queries";
-import { parseQuery } from "../../query-params";
+import { countryCode, parseQuery } from "../../query-params";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ const MAX_RANGE_MS = 3 * 3_600_000;
 
 const querySchema = z
   .object({
-    country: z.string().regex(/^[A-Z]{2}$/, "expected a country code such as FR"),
+    country: countryCode,
     from: z.coerce.number().int().min(0),
     to: z.coerce.number().int().min(0),
   })

@@ -5,21 +5,15 @@ import { z } from "zod";
 import { getConfig } from "../../../../server/config/env";
 import { db } from "../../../../server/db/client";
 import { readCountrySeries, readExpectedBands } from "../../../../server/traffic/queries";
-import { parseQuery } from "../../query-params";
+import { countryCode, instant, parseQuery } from "../../query-params";
 
 export const dynamic = "force-dynamic";
 
 const MAX_RANGE_MS = 14 * 86_400_000;
 
-/** Epoch ms or an ISO 8601 date-time. */
-const instant = z.union([
-  z.string().regex(/^\d+$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
-]);
-
 const querySchema = z
   .object({
-    country: z.string().regex(/^[A-Z]{2}$/, "expected a country code such as FR"),
+    country: countryCode,
     from: instant,
     to: instant,
   })
