@@ -93,6 +93,8 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: databaseUrl,
       LOG_FORMAT: config.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json"),
+      // No machine of ours reaches the telemetry host; do not try.
+      NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
     };
     const nextBin = path.join(root, "node_modules/next/dist/bin/next");
     if (config.PEAKLIGHT_WEB_MODE === "prod" && !existsSync(path.join(root, ".next/BUILD_ID"))) {

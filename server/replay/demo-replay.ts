@@ -12,6 +12,7 @@ import type { OutgoingMessage, StreamTransport } from "../stream/transport";
 import { loadGames } from "./games-store";
 
 const MAX_PENDING = 200_000;
+const BACKFILL_SLICE_MS = 5_000;
 export const DEMO_GAMES_ID = "demo";
 
 export interface DemoReplayOptions {
@@ -160,7 +161,11 @@ export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
         cursor = games.wallEnd;
         games = open(games.cycle + 1, cursor);
       }
-      queue(games.actionsBetween(cursor, now));
+      // In slices of at most 5 s of event time: a batched message never spans more, so the backfill's
+      // quieter series are not sent minutes behind the busy ones (and counted as late).
+      for (let from = cursor; from < now; from += BACKFILL_SLICE_MS) {
+        queue(games.actionsBetween(from, Math.min(from + BACKFILL_SLICE_MS, now)));
+      }
       cursor = now;
       for (const moment of games.momentsStartedBy(now)) {
         log.info(
