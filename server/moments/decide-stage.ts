@@ -17,7 +17,7 @@ import { finishJob } from "../queue/job-store";
 import type { JobHandler } from "../queue/job-runner";
 import { subjectOf } from "./candidate-subject";
 import { notifyMomentChanged } from "./moment-channel";
-import { stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
+import { momentAwaiting, stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
 
 const HOUR_MS = 3_600_000;
 
@@ -26,14 +26,9 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
     spec: decideChannelsJob,
     async handle({ job, payload }) {
       const { db } = deps;
-      const moment = await db.moment.findUnique({
-        where: { id: BigInt(payload.momentId) },
-        include: { candidate: true },
-      });
-      if (!moment) return { skip: `moment ${payload.momentId} no longer exists` };
-      if (moment.status !== "described") {
-        return { skip: `moment ${moment.id} is ${moment.status}, not waiting for channel decisions` };
-      }
+      const awaiting = await momentAwaiting(db, payload.momentId, "described", "channel decisions");
+      if ("skip" in awaiting) return { skip: awaiting.skip };
+      const { moment } = awaiting;
       const subject = subjectOf(moment.candidate, deps.bucketSeconds);
       const channelMoment: ChannelMoment = {
         key: moment.key,

@@ -13,21 +13,23 @@ import type { JobHandler } from "../queue/job-runner";
 import { subjectOf } from "./candidate-subject";
 import { notifyMomentChanged } from "./moment-channel";
 import { assertTransition } from "./moment-status";
-import { recordAgentRun, runRecorded, stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
+import {
+  momentAwaiting,
+  recordAgentRun,
+  runRecorded,
+  stageOutput,
+  toolsFor,
+  type PipelineDeps,
+} from "./stage-runtime";
 
 export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayload> {
   return {
     spec: describeMomentJob,
     async handle({ job, payload }) {
       const { db } = deps;
-      const moment = await db.moment.findUnique({
-        where: { id: BigInt(payload.momentId) },
-        include: { candidate: true },
-      });
-      if (!moment) return { skip: `moment ${payload.momentId} no longer exists` };
-      if (moment.status !== "interesting") {
-        return { skip: `moment ${moment.id} is ${moment.status}, not waiting for a description` };
-      }
+      const awaiting = await momentAwaiting(db, payload.momentId, "interesting", "a description");
+      if ("skip" in awaiting) return { skip: awaiting.skip };
+      const { moment } = awaiting;
       assertTransition(moment.id, moment.status, "described");
       const interest = interestSchema.parse(await stageOutput(db, moment.id, "score"));
       const subject = subjectOf(moment.candidate, deps.bucketSeconds);

@@ -122,3 +122,24 @@ export async function stageOutput(db: Db, momentId: bigint, stage: Stage): Promi
   });
   return run?.output ?? null;
 }
+
+/**
+ * The moment a stage job is about, with its candidate, if it still waits for that stage (is in `status`);
+ * otherwise why the job has nothing to do.
+ */
+export async function momentAwaiting(
+  db: Db,
+  momentId: string,
+  status: "interesting" | "described",
+  waitingFor: string,
+): Promise<{ skip: string } | { moment: Prisma.MomentGetPayload<{ include: { candidate: true } }> }> {
+  const moment = await db.moment.findUnique({
+    where: { id: BigInt(momentId) },
+    include: { candidate: true },
+  });
+  if (!moment) return { skip: `moment ${momentId} no longer exists` };
+  if (moment.status !== status) {
+    return { skip: `moment ${moment.id} is ${moment.status}, not waiting for ${waitingFor}` };
+  }
+  return { moment };
+}
