@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, streamTransportKind } from "./env";
+import { CONFIG_VARIABLES, ConfigError, parseConfig, streamTransportKind } from "./env";
 
 describe("configuration", () => {
   it("runs on embedded defaults with no variables set", () => {
@@ -36,5 +37,18 @@ describe("configuration", () => {
       expect(message).toContain('DEMO_REPLAY: expected true or false (got "maybe")');
       expect(message).toContain("KAFKA_BROKERS: expected host:port");
     }
+  });
+});
+
+describe("configuration documentation", () => {
+  it("lists every variable in the README's table and in .env.example", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const example = readFileSync(".env.example", "utf8");
+    const undocumented = CONFIG_VARIABLES.filter((name) => !readme.includes(`\`${name}\``));
+    const missingFromExample = CONFIG_VARIABLES.filter(
+      (name) => !new RegExp(`^#? ?${name}=`, "m").test(example),
+    );
+    expect(undocumented).toEqual([]);
+    expect(missingFromExample).toEqual([]);
   });
 });
