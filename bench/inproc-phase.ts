@@ -3,7 +3,7 @@
 import { InProcessTransport } from "../server/stream/inproc-transport";
 import { chunks, messagesPerSend, PARTITIONS, type BenchInput } from "./fixtures";
 import { percentiles, startPhaseMeter, waitUntil } from "./measure";
-import type { PhaseResult } from "./report";
+import { measuredPhase, type PhaseResult } from "./report";
 import type { BenchServices } from "./services";
 import { timedAggregator, verifyStored } from "./timed-aggregator";
 
@@ -37,16 +37,11 @@ export async function benchInProcessToPostgres(
     const measurement = meter.finish(total);
     await verifyStored(db, PHASE, total);
     const { stats } = timed.aggregator;
-    return {
-      phase: PHASE,
-      actions: total,
-      seconds: measurement.seconds,
-      actionsPerSecond: total / measurement.seconds,
+    return measuredPhase(PHASE, total, measurement, {
       batches: stats.batches,
       bucketWrites: stats.bucketWrites,
       batchMs: percentiles(timed.batchMs),
-      measurement,
-    };
+    });
   } finally {
     meter.abandon();
     await subscription.stop();

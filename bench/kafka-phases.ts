@@ -8,7 +8,7 @@ import { KafkaTransport } from "../server/stream/kafka-transport";
 import type { StreamSubscription } from "../server/stream/transport";
 import { chunks, messagesPerSend, PARTITIONS, type BenchInput } from "./fixtures";
 import { percentiles, startPhaseMeter, waitUntil, withTimeout } from "./measure";
-import type { PhaseResult } from "./report";
+import { measuredPhase, type PhaseResult } from "./report";
 import type { BenchServices } from "./services";
 import { benchLog, timedAggregator, verifyStored } from "./timed-aggregator";
 
@@ -57,14 +57,9 @@ async function produce({ input, services, brokers, timeoutMs }: KafkaContext): P
       throw error;
     }
     const measurement = meter.finish(total);
-    return {
-      phase,
-      actions: total,
-      seconds: measurement.seconds,
-      actionsPerSecond: total / measurement.seconds,
+    return measuredPhase(phase, total, measurement, {
       batches: sends.length,
-      measurement,
-    };
+    });
   } finally {
     await transport.close();
   }
@@ -105,16 +100,11 @@ async function consumeBare({ input, services, brokers, timeoutMs }: KafkaContext
       progress: () => `${consumed} of ${messages} messages consumed`,
     });
     const measurement = meter.finish(total);
-    return {
-      phase,
-      actions: total,
-      seconds: measurement.seconds,
-      actionsPerSecond: total / measurement.seconds,
+    return measuredPhase(phase, total, measurement, {
       batches: batchMs.length,
       batchMs: percentiles(batchMs),
       firstBatchMs: firstBatchAt === undefined ? undefined : firstBatchAt - subscribedAt,
-      measurement,
-    };
+    });
   } finally {
     meter.abandon();
     await consumer.disconnect();
@@ -158,14 +148,9 @@ async function consumeBarePlatformatic({
     });
     const measurement = meter.finish(total);
     await stream.close();
-    return {
-      phase,
-      actions: total,
-      seconds: measurement.seconds,
-      actionsPerSecond: total / measurement.seconds,
+    return measuredPhase(phase, total, measurement, {
       firstBatchMs: firstMessageAt === undefined ? undefined : firstMessageAt - subscribedAt,
-      measurement,
-    };
+    });
   } finally {
     meter.abandon();
     await consumer.close(true);
@@ -201,17 +186,12 @@ async function consumeIntoPostgres({
     const measurement = meter.finish(total);
     await verifyStored(db, phase, total);
     const { stats } = timed.aggregator;
-    return {
-      phase,
-      actions: total,
-      seconds: measurement.seconds,
-      actionsPerSecond: total / measurement.seconds,
+    return measuredPhase(phase, total, measurement, {
       batches: stats.batches,
       bucketWrites: stats.bucketWrites,
       batchMs: percentiles(timed.batchMs),
       firstBatchMs: timed.firstBatchAt === undefined ? undefined : timed.firstBatchAt - subscribedAt,
-      measurement,
-    };
+    });
   } finally {
     meter.abandon();
     await subscription?.stop();

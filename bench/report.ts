@@ -20,6 +20,23 @@ export interface PhaseResult {
   measurement?: PhaseMeasurement;
 }
 
+/** A phase's result from its meter: actions, wall time and rate, plus what else the phase reports. */
+export function measuredPhase(
+  phase: string,
+  actions: number,
+  measurement: PhaseMeasurement,
+  extra: Omit<PhaseResult, "phase" | "actions" | "seconds" | "actionsPerSecond" | "measurement"> = {},
+): PhaseResult {
+  return {
+    phase,
+    actions,
+    seconds: measurement.seconds,
+    actionsPerSecond: actions / measurement.seconds,
+    ...extra,
+    measurement,
+  };
+}
+
 export interface BenchReport {
   generatedAt: string;
   machine: MachineInfo;
