@@ -7,6 +7,8 @@ import { MOMENT_STATUSES, type MomentStatus } from "./moment-status";
 /** One inbox row, also the payload of a `moment` event on /api/live/moments. */
 export interface MomentSummary {
   id: string;
+  /** The candidate moment it came from: what a chart's peak marker (an anomaly) links to. */
+  candidateId: string;
   key: string;
   sport: string;
   /** Lead market (largest uplift) and every market. */
