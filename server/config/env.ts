@@ -114,6 +114,30 @@ const envSchema = z.object({
     .max(20, "expected 2-20 turns")
     .default(6)
     .describe("model calls one agent run may make (tool rounds plus the answer)"),
+  CHANNELS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("JSON file of the channels moments go to (rules and targets); unset: the built-in channels"),
+  SLACK_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: "expected a Slack incoming-webhook URL (https://hooks.slack.com/…)" })
+    .optional()
+    .describe("incoming webhook of the built-in newsroom-slack channel"),
+  DELIVERY_TIMEOUT_MS: integer("milliseconds (100-120000)")
+    .min(100, "expected milliseconds (100-120000)")
+    .max(120_000, "expected milliseconds (100-120000)")
+    .default(10_000)
+    .describe("how long a channel's endpoint has to answer a delivery before the attempt counts as failed"),
+  JOB_POLL_MS: positiveInt
+    .default(5_000)
+    .describe("fallback poll of the agent queue; new jobs wake the runner through LISTEN/NOTIFY at once"),
+  JOB_LEASE_MS: integer("milliseconds (500-3600000)")
+    .min(500, "expected milliseconds (500-3600000)")
+    .max(3_600_000, "expected milliseconds (500-3600000)")
+    .optional()
+    .describe(
+      "claim lease of every job kind (unset: each kind's own, 60-120 s); a dead worker's jobs return after it",
+    ),
   SSE_MAX_STREAM_SECONDS: positiveInt
     .default(300)
     .describe(

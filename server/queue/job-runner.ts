@@ -1,46 +1,46 @@
 // Runs jobs from the `job` table: per kind, claims as many due jobs as it has free slots (FOR UPDATE SKIP
 // LOCKED, so any number of worker processes share the queue), renews each claim's lease while it runs,
 // reclaims jobs whose worker died, retries failures with back-off and marks them failed after the last
-// attempt. On stop it takes no new work, lets what runs finish for a grace period, then hands the rest back.
+// attempt. It wakes when a job is enqueued (LISTEN on the NOTIFY enqueueJob sends), when the next delayed job
+// falls due, when a slot frees up with work waiting, and on a slow fallback poll for lost notifications.
+// On stop it takes no new work, lets what runs finish for a grace period, then hands the rest back.
 import type { Logger } from "pino";
 import type { Db } from "../db/client";
-import { afterFailure, type RetryPolicy } from "./backoff";
+import { afterFailure, type FailureVerdict, type RetryPolicy } from "./backoff";
+import { PermanentJobError, type AnyJobHandler } from "./job-handler";
 import {
   claimJobs,
   failJob,
   finishJob,
   handBack,
   LeaseLostError,
+  msUntilNextDue,
   reclaimExpired,
   renewLease,
   type ClaimedJob,
 } from "./job-store";
 import type { JobSpec } from "./job-spec";
+import { JobWakeups } from "./job-wakeups";
 
-/** `finished`: the handler called finishJob in its own transaction. `skip`: nothing to do, why. */
-export type JobResult = "finished" | { skip: string };
-
-export interface JobRun<Payload> {
-  job: ClaimedJob;
-  payload: Payload;
-  /** Aborted when the lease is lost or the worker stops; long stages should give up then. */
-  signal: AbortSignal;
-}
-
-export interface JobHandler<Payload> {
-  spec: JobSpec<Payload>;
-  handle(run: JobRun<Payload>): Promise<JobResult>;
-}
-
-/** A handler list of several payload types (each handler parses its own payload). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of different payloads in one list; each is only ever given what its own spec parsed
-export type AnyJobHandler = JobHandler<any>;
+export {
+  PermanentJobError,
+  type AnyJobHandler,
+  type JobFailure,
+  type JobHandler,
+  type JobResult,
+  type JobRun,
+} from "./job-handler";
 
 export interface JobRunnerOptions {
   db: Db;
   handlers: readonly AnyJobHandler[];
   log: Logger;
-  /** How often to look for due jobs. */
+  /**
+   * Set: LISTEN for new jobs on this database (a dedicated connection) and poll only as a fallback. Unset:
+   * poll every `pollMs`.
+   */
+  listenUrl?: string;
+  /** How often to look for due jobs when nothing woke the runner: 500 ms, or 5 s when listening. */
   pollMs?: number;
   /** How often to look for expired leases. */
   reclaimEveryMs?: number;
@@ -59,6 +59,10 @@ export interface JobRunnerStats {
   dead: number;
   reclaimed: number;
   handedBack: number;
+  /** Rounds run because of a notification, a delayed job falling due or a freed slot (not the poll). */
+  wakeups: number;
+  /** Rounds run by the fallback poll. */
+  polls: number;
 }
 
 interface KindState {
@@ -67,6 +71,8 @@ interface KindState {
   concurrency: number;
   leaseMs: number;
   inFlight: Map<bigint, { job: ClaimedJob; abort: AbortController; done: Promise<void> }>;
+  /** The last round filled every free slot: more may be due, so a finished job wakes the runner. */
+  backlog: boolean;
 }
 
 export class JobRunner {
@@ -78,12 +84,22 @@ export class JobRunner {
     dead: 0,
     reclaimed: 0,
     handedBack: 0,
+    wakeups: 0,
+    polls: 0,
   };
   private readonly kinds: KindState[];
+  private readonly kindNames: string[];
+  private wakeups: JobWakeups | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private reclaimTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping = false;
-  private lastReclaim = 0;
+  private roundRunning = false;
+  /** Kinds to claim in the next round: woken by name, or "all". */
+  private pendingKinds: Set<string> | "all" = new Set();
+  /** When the earliest delayed job known to the runner falls due (epoch ms), or null. */
+  private dueAt: number | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private reclaiming: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: JobRunnerOptions) {
     this.kinds = options.handlers.map((handler) => {
@@ -98,53 +114,138 @@ export class JobRunner {
         concurrency: override.concurrency ?? handler.spec.concurrency,
         leaseMs: override.leaseMs ?? handler.spec.leaseMs,
         inFlight: new Map(),
+        backlog: false,
       };
     });
+    this.kindNames = this.kinds.map((state) => state.handler.spec.kind);
   }
 
-  start(): void {
-    const loop = () => {
-      if (this.stopping) return;
-      this.ticking = this.tick()
-        .catch((error: unknown) => this.options.log.error({ err: error }, "job poll failed; will retry"))
-        .finally(() => {
-          if (!this.stopping) this.timer = setTimeout(loop, this.options.pollMs ?? 500);
-        });
-    };
-    loop();
+  /** Whether the runner's LISTEN connection is in place (always false when it only polls). */
+  get listening(): boolean {
+    return this.wakeups?.listening ?? false;
   }
 
-  /** One round: reclaim expired leases (at most every reclaimEveryMs), then fill free slots per kind. */
-  async tick(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastReclaim >= (this.options.reclaimEveryMs ?? 2_000)) {
-      this.lastReclaim = now;
-      for (const state of this.kinds) {
-        const { requeued, dead } = await reclaimExpired(
-          this.options.db,
-          state.handler.spec.kind,
-          state.retry.maxAttempts,
-        );
-        if (requeued + dead > 0) {
-          this.stats.reclaimed += requeued + dead;
-          this.stats.dead += dead;
-          this.options.log.warn(
-            { kind: state.handler.spec.kind, requeued, dead },
-            "reclaimed jobs whose lease expired",
-          );
-        }
-      }
+  /** Times the LISTEN connection was re-established after it dropped. */
+  get listenReconnects(): number {
+    return this.wakeups?.reconnects ?? 0;
+  }
+
+  /** Starts claiming; with `listenUrl`, resolves once the LISTEN is in place (or retrying in the background). */
+  async start(): Promise<void> {
+    if (this.options.listenUrl) {
+      this.wakeups = new JobWakeups(this.options.listenUrl, this.options.log, (kind) => {
+        if (kind === null) this.wake("wakeup");
+        else if (this.kindNames.includes(kind)) this.wake("wakeup", kind);
+      });
+      await this.wakeups.start();
     }
+    this.scheduleReclaim();
+    this.wake("poll");
+  }
+
+  /**
+   * Runs a round now, or right after the one running (rounds never overlap): for `kind` only when given (a
+   * notification, a freed slot), else for every kind. Then sleeps until the next delayed job falls due or the
+   * fallback poll, whichever is sooner.
+   */
+  wake(reason: "wakeup" | "poll" = "wakeup", kind?: string): void {
+    if (this.stopping) return;
+    if (kind === undefined) this.pendingKinds = "all";
+    else if (this.pendingKinds !== "all") this.pendingKinds.add(kind);
+    if (this.roundRunning) return;
+    clearTimeout(this.timer);
+    this.roundRunning = true;
+    if (reason === "poll") this.stats.polls += 1;
+    else this.stats.wakeups += 1;
+    const kinds = this.pendingKinds;
+    this.pendingKinds = new Set();
+    this.ticking = this.tick(kinds === "all" ? undefined : kinds)
+      .catch((error: unknown) => this.options.log.error({ err: error }, "job round failed; will retry"))
+      .finally(() => {
+        this.roundRunning = false;
+        if (this.stopping) return;
+        if (this.pendingKinds === "all" || this.pendingKinds.size > 0) {
+          this.wake("wakeup", this.pendingKinds === "all" ? undefined : [...this.pendingKinds][0]);
+          return;
+        }
+        const pollMs = this.options.pollMs ?? (this.options.listenUrl ? 5_000 : 500);
+        const dueInMs = this.dueAt === null ? Infinity : Math.max(0, this.dueAt - Date.now());
+        this.timer = setTimeout(
+          () => this.wake(dueInMs < pollMs ? "wakeup" : "poll"),
+          Math.min(pollMs, dueInMs),
+        );
+      });
+  }
+
+  /**
+   * One round: fills free slots of the given kinds (every kind by default), and learns when the next delayed
+   * job is due (after a full round, or when a woken kind had nothing due: its job is delayed or backing off).
+   */
+  async tick(only?: ReadonlySet<string>): Promise<void> {
+    let claimedNothing = false;
     for (const state of this.kinds) {
       if (this.stopping) return;
-      const jobs = await claimJobs(
-        this.options.db,
-        state.handler.spec.kind,
-        state.concurrency - state.inFlight.size,
-        state.leaseMs,
-      );
+      if (only && !only.has(state.handler.spec.kind)) continue;
+      const free = state.concurrency - state.inFlight.size;
+      const jobs = await claimJobs(this.options.db, state.handler.spec.kind, free, state.leaseMs);
+      state.backlog = free <= 0 || jobs.length === free;
+      if (free > 0 && jobs.length === 0) claimedNothing = true;
       for (const job of jobs) this.launch(state, job);
     }
+    if (!only || claimedNothing) {
+      const nextDueMs = await msUntilNextDue(this.options.db, this.kindNames);
+      this.dueAt = nextDueMs === null ? null : Date.now() + nextDueMs;
+    }
+  }
+
+  /** Requeues (or kills, after the last attempt) jobs whose worker lost its lease; wakes if any came back. */
+  async reclaim(): Promise<void> {
+    let requeuedAny = false;
+    for (const state of this.kinds) {
+      const reclaimed = await reclaimExpired(
+        this.options.db,
+        state.handler.spec.kind,
+        state.retry.maxAttempts,
+      );
+      if (reclaimed.length === 0) continue;
+      const dead = reclaimed.filter((job) => job.status === "failed").length;
+      requeuedAny ||= dead < reclaimed.length;
+      this.stats.reclaimed += reclaimed.length;
+      this.stats.dead += dead;
+      this.options.log.warn(
+        {
+          kind: state.handler.spec.kind,
+          requeued: reclaimed.length - dead,
+          dead,
+          jobIds: reclaimed.map((job) => job.id.toString()),
+        },
+        "reclaimed jobs whose lease expired",
+      );
+      const { recordLostAttempt } = state.handler;
+      if (!recordLostAttempt) continue;
+      for (const job of reclaimed) {
+        const payload = state.handler.spec.payload.safeParse(job.payload);
+        if (!payload.success) continue;
+        await recordLostAttempt
+          .call(state.handler, this.options.db, { ...job, payload: payload.data })
+          .catch((error: unknown) =>
+            this.options.log.error(
+              { err: error, jobId: job.id.toString(), attempt: job.attempt },
+              "could not record a lost attempt",
+            ),
+          );
+      }
+    }
+    if (requeuedAny) this.wake("wakeup");
+  }
+
+  private scheduleReclaim(): void {
+    if (this.stopping) return;
+    this.reclaimTimer = setTimeout(() => {
+      this.reclaiming = this.reclaim()
+        .catch((error: unknown) => this.options.log.error({ err: error }, "lease reclaim failed; will retry"))
+        .finally(() => this.scheduleReclaim());
+    }, this.options.reclaimEveryMs ?? 2_000);
   }
 
   /** Jobs running now, all kinds. */
@@ -156,7 +257,9 @@ export class JobRunner {
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    await this.ticking;
+    clearTimeout(this.reclaimTimer);
+    await this.wakeups?.stop();
+    await Promise.all([this.ticking, this.reclaiming]);
     const running = this.kinds.flatMap((state) => [...state.inFlight.values()]);
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
@@ -194,6 +297,7 @@ export class JobRunner {
     const done = this.run(state, job, abort.signal).finally(() => {
       clearInterval(renew);
       state.inFlight.delete(job.id);
+      if (state.backlog) this.wake("wakeup", state.handler.spec.kind);
     });
     state.inFlight.set(job.id, { job, abort, done });
   }
@@ -231,11 +335,27 @@ export class JobRunner {
         return;
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const verdict = afterFailure(state.retry, job.attempt);
-      const recorded = await failJob(this.options.db, job, message, verdict).catch((failError: unknown) => {
-        this.options.log.error({ ...fields, err: failError }, "could not record the job's failure");
-        return false;
-      });
+      const verdict: FailureVerdict =
+        error instanceof PermanentJobError ? { kind: "dead" } : afterFailure(state.retry, job.attempt);
+      const { recordFailure } = state.handler;
+      const recorded = await this.options.db
+        .$transaction(async (tx) => {
+          const updated = await failJob(tx, job, message, verdict);
+          if (updated && recordFailure) {
+            await recordFailure.call(state.handler, tx, {
+              job,
+              payload: parsed.data,
+              error: message,
+              cause: error,
+              verdict,
+            });
+          }
+          return updated;
+        })
+        .catch((failError: unknown) => {
+          this.options.log.error({ ...fields, err: failError }, "could not record the job's failure");
+          return false;
+        });
       if (!recorded) return;
       if (verdict.kind === "dead") {
         this.stats.dead += 1;

@@ -22,7 +22,13 @@ export interface JobSpec<Payload> {
   leaseMs: number;
 }
 
-/** Inserts a job once (a second call with the same natural key does nothing); returns whether it did. */
+/** The NOTIFY channel job runners LISTEN on; the payload is the job's kind. */
+export const JOB_CHANNEL = "peaklight_jobs";
+
+/**
+ * Inserts a job once (a second call with the same natural key does nothing); returns whether it did. A new job
+ * also wakes the runners (NOTIFY, delivered when the transaction commits, so never before the row is visible).
+ */
 export async function enqueueJob<Payload>(
   tx: Tx,
   spec: JobSpec<Payload>,
@@ -35,5 +41,6 @@ export async function enqueueJob<Payload>(
     VALUES (${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued',
             now() + make_interval(secs => ${(options.delayMs ?? 0) / 1000}))
     ON CONFLICT (dedupe_key) DO NOTHING`;
+  if (inserted > 0) await tx.$executeRaw`SELECT pg_notify(${JOB_CHANNEL}, ${spec.kind})`;
   return inserted > 0;
 }

@@ -1,8 +1,10 @@
 // The queue's SQL: claim with FOR UPDATE SKIP LOCKED, renew and reclaim leases, finish, fail with back-off
 // or dead, hand back. Every change to a running job is fenced on (id, attempts): a worker whose lease expired
-// and whose job was claimed again can no longer finish, fail or hand it back.
+// and whose job was claimed again can no longer finish, fail or hand it back. Whatever puts a job back in the
+// queue NOTIFYs the runners, so they wake for it (at once, or when its back-off ends) without polling.
 import type { Db, Tx } from "../db/client";
 import type { FailureVerdict } from "./backoff";
+import { JOB_CHANNEL } from "./job-spec";
 
 export interface ClaimedJob {
   id: bigint;
@@ -40,16 +42,25 @@ export async function claimJobs(db: Db, kind: string, limit: number, leaseMs: nu
   return rows.map((row) => ({ id: row.id, kind: row.kind, payload: row.payload, attempt: row.attempts }));
 }
 
+/** A job taken back from a worker whose lease expired: the attempt that was lost, and what became of it. */
+export interface ReclaimedJob {
+  id: bigint;
+  kind: string;
+  payload: unknown;
+  /** The lost attempt's number. */
+  attempt: number;
+  /** queued again, or failed when that was its last attempt. */
+  status: "queued" | "failed";
+}
+
 /**
  * Running jobs of a kind whose lease expired (their worker died or hung): back to queued, or failed when
- * that was the last attempt. Returns how many of each.
+ * that was the last attempt.
  */
-export async function reclaimExpired(
-  db: Db,
-  kind: string,
-  maxAttempts: number,
-): Promise<{ requeued: number; dead: number }> {
-  const rows = await db.$queryRaw<{ status: string }[]>`
+export async function reclaimExpired(db: Db, kind: string, maxAttempts: number): Promise<ReclaimedJob[]> {
+  const rows = await db.$queryRaw<
+    { id: bigint; kind: string; payload: unknown; attempts: number; status: "queued" | "failed" }[]
+  >`
     UPDATE job SET status = CASE WHEN attempts >= ${maxAttempts} THEN 'failed' ELSE 'queued' END,
            last_error = 'attempt ' || attempts || ' lost its worker (lease expired mid-job)',
            locked_until = NULL, run_after = now(), updated_at = now()
@@ -57,11 +68,21 @@ export async function reclaimExpired(
       SELECT id FROM job
       WHERE kind = ${kind} AND status = 'running' AND locked_until < now()
       FOR UPDATE SKIP LOCKED)
-    RETURNING status`;
-  return {
-    requeued: rows.filter((row) => row.status === "queued").length,
-    dead: rows.filter((row) => row.status === "failed").length,
-  };
+    RETURNING id, kind, payload, attempts, status`;
+  if (rows.some((row) => row.status === "queued")) await notifyRunners(db, kind);
+  return rows.map((row) => ({ ...row, attempt: row.attempts }));
+}
+
+/**
+ * Milliseconds until the earliest queued job of these kinds that is not due yet (delayed or backing off), or
+ * null when there is none: the runner sleeps until then instead of polling.
+ */
+export async function msUntilNextDue(db: Db, kinds: readonly string[]): Promise<number | null> {
+  const rows = await db.$queryRaw<{ ms: number | null }[]>`
+    SELECT (extract(epoch FROM min(run_after) - now()) * 1000)::float8 AS ms FROM job
+    WHERE status = 'queued' AND kind = ANY(${kinds as string[]}) AND run_after > now()`;
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.max(0, Math.ceil(ms));
 }
 
 /** Extends a claim's lease; false when the claim was lost. */
@@ -84,9 +105,12 @@ export async function finishJob(tx: Tx, job: ClaimedJob): Promise<void> {
   if (updated === 0) throw new LeaseLostError(job);
 }
 
-/** Records a failed attempt: queued again after the back-off, or failed (dead) with the error kept. */
+/**
+ * Records a failed attempt: queued again after the back-off, or failed (dead) with the error kept. Takes a
+ * transaction too, so a handler can record its own side of the failure atomically with it.
+ */
 export async function failJob(
-  db: Db,
+  db: Db | Tx,
   job: ClaimedJob,
   error: string,
   verdict: FailureVerdict,
@@ -97,7 +121,13 @@ export async function failJob(
     UPDATE job SET status = ${status}, last_error = ${error.slice(0, MAX_ERROR_CHARS)}, locked_until = NULL,
            run_after = now() + make_interval(secs => ${delaySeconds}), updated_at = now()
     WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
+  if (updated > 0 && verdict.kind === "retry") await notifyRunners(db, job.kind);
   return updated > 0;
+}
+
+/** Wakes every runner LISTENing for jobs of `kind` (on commit, inside a transaction). */
+export async function notifyRunners(db: Db | Tx, kind: string): Promise<void> {
+  await db.$executeRaw`SELECT pg_notify(${JOB_CHANNEL}, ${kind})`;
 }
 
 /**
@@ -112,5 +142,6 @@ export async function handBack(db: Db, jobs: readonly ClaimedJob[]): Promise<num
              last_error = 'attempt ' || attempts || ' handed back by a worker shutting down', updated_at = now()
       WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
   }
+  for (const kind of new Set(jobs.map((job) => job.kind))) await notifyRunners(db, kind);
   return count;
 }

@@ -111,13 +111,17 @@ export function slackMessageOf(moment: ChannelMoment, markets: string[]): SlackM
   return { text: escapeSlack(`${summary.headline} (${moment.sport})`), blocks };
 }
 
+/**
+ * The JSON a webhook channel receives. Signed here only when a secret is given: a delivery is re-signed when
+ * it is sent (server/channels/channel-sender.ts), with that moment's timestamp and the channel's own secret,
+ * because approval may come long after the decision and receivers reject stale timestamps.
+ */
 export function webhookDeliveryOf(
   channel: Channel,
   moment: ChannelMoment,
   markets: string[],
-  options: { secret: string; nowMs: number },
+  options: { secret?: string; nowMs: number },
 ): WebhookDelivery {
-  const timestamp = Math.floor(options.nowMs / 1_000);
   const body = JSON.stringify({
     type: "peaklight.moment",
     version: 1,
@@ -129,13 +133,21 @@ export function webhookDeliveryOf(
       clip: moment.summary.clip,
     },
   });
+  return { body, headers: signedHeaders(body, options.secret, options.nowMs) };
+}
+
+/** The headers of a webhook POST: content type, and the timestamp and signature when a secret is given. */
+export function signedHeaders(
+  body: string,
+  secret: string | undefined,
+  nowMs: number,
+): Record<string, string> {
+  if (!secret) return { "content-type": "application/json" };
+  const timestamp = Math.floor(nowMs / 1_000);
   return {
-    body,
-    headers: {
-      "content-type": "application/json",
-      [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
-    },
+    "content-type": "application/json",
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
   };
 }
 
@@ -151,9 +163,6 @@ export function formatForChannel(
     case "feed":
       return { format: "feed", item: feedItemOf(channel, moment, markets) };
     case "webhook":
-      if (!options.webhookSecret) {
-        throw new Error(`channel ${channel.id} is a webhook but has no signing secret configured`);
-      }
       return {
         format: "webhook",
         delivery: webhookDeliveryOf(channel, moment, markets, {

@@ -156,9 +156,15 @@ describe("channel formats", () => {
     });
     // Known vector: HMAC-SHA256("key", "1.{}").
     expect(signWebhook("key", 1, "{}")).toMatch(/^v1=[0-9a-f]{64}$/);
-    await expect(decideChannel(hook, [moment()], { now: NOW, sentInLastHour: 0 })).rejects.toThrow(
-      /no signing secret/,
-    );
+    // Without a secret the decision keeps the body unsigned: the delivery signs it when it is sent.
+    const [unsigned] = await decideChannel(hook, [moment()], { now: NOW, sentInLastHour: 0 });
+    expect(unsigned!.payload).toMatchObject({
+      format: "webhook",
+      delivery: { body, headers: { "content-type": "application/json" } },
+    });
+    const unsignedHeaders =
+      unsigned!.payload!.format === "webhook" ? unsigned!.payload!.delivery.headers : {};
+    expect(unsignedHeaders[SIGNATURE_HEADER]).toBeUndefined();
   });
 
   it("makes feed items carrying the clip, citations and authorship", async () => {
