@@ -4,11 +4,12 @@ import type { Db } from "../db/client";
 import type { BucketChange } from "../traffic/live-channel";
 import { readChangesSince } from "../traffic/queries";
 import { createSseStream } from "./sse";
-import type { HubEvent, TrafficHub } from "./traffic-hub";
+import type { LiveHub } from "./live-hub";
+import { trafficTopic, type TrafficEvent } from "./traffic-hub";
 
 export interface TrafficStreamOptions {
   db: Db;
-  hub: TrafficHub;
+  hub: LiveHub;
   country?: string;
   afterSeq?: number;
   signal: AbortSignal;
@@ -40,16 +41,16 @@ export function createTrafficStream(options: TrafficStreamOptions): ReadableStre
         catchingUp = false;
         forward(pending);
       };
-      const onEvent = (event: HubEvent) => {
+      const onEvent = (event: TrafficEvent) => {
         if (event.kind === "resync") {
           void catchUp().catch(() => undefined);
         } else if (catchingUp) {
-          buffered.push(...event.changes);
+          buffered.push(...event.message);
         } else {
-          forward(event.changes);
+          forward(event.message);
         }
       };
-      const unsubscribe = await options.hub.subscribe(onEvent);
+      const unsubscribe = await options.hub.subscribe(trafficTopic, onEvent);
       if (options.afterSeq !== undefined) await catchUp();
       else catchingUp = false;
       channel.send({ event: "ready", data: { country: options.country ?? null, after: lastId } });

@@ -1,7 +1,9 @@
 // Stage 3, `decide-channels`: every configured channel decides on the described moment (its rules in code,
 // then its editorial model when it has guidance, then its hourly cap) and formats what it would send. One
 // transaction records a decision per channel with the rule that decided and the payload, finishes the job
-// and notifies. Delivery itself comes later (after editor approval); the payload is what it will send.
+// and records the audit event. Delivery itself comes after editor approval; the payload is what it will
+// send. An editor may approve before the channels have decided: then this transaction queues the deliveries
+// (the approval found no decisions to deliver).
 import type { Prisma } from "../db/generated/client";
 import type { ChannelMoment } from "../agents/channels/channel-config";
 import { decideChannel, type ChannelDecision } from "../agents/channels/channel-decider";
@@ -15,8 +17,9 @@ import { COUNTRY_BY_CODE } from "../reference/countries";
 import { decideChannelsJob, type DecideChannelsPayload } from "../queue/decide-channels-job";
 import { finishJob } from "../queue/job-store";
 import type { JobHandler } from "../queue/job-runner";
+import { enqueueDeliveries } from "../channels/deliveries";
 import { subjectOf } from "./candidate-subject";
-import { notifyMomentChanged } from "./moment-channel";
+import { recordMomentEvent } from "./moment-events";
 import { momentAwaiting, stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
 
 const HOUR_MS = 3_600_000;
@@ -26,7 +29,12 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
     spec: decideChannelsJob,
     async handle({ job, payload }) {
       const { db } = deps;
-      const awaiting = await momentAwaiting(db, payload.momentId, "described", "channel decisions");
+      const awaiting = await momentAwaiting(
+        db,
+        payload.momentId,
+        ["described", "approved"],
+        "channel decisions",
+      );
       if ("skip" in awaiting) return { skip: awaiting.skip };
       const { moment } = awaiting;
       const subject = subjectOf(moment.candidate, deps.bucketSeconds);
@@ -65,8 +73,12 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
       );
       const sum = (pick: (trace: AgentTrace) => number) =>
         traces.reduce((total, entry) => total + pick(entry.trace), 0);
-      await db.$transaction(async (tx) => {
+      const queued = await db.$transaction(async (tx) => {
         await finishJob(tx, job);
+        // Taken before the decisions are written: an editor's approval (which locks the moment first too)
+        // either committed before, and is seen here, or waits and then sees these decisions.
+        const [locked] = await tx.$queryRaw<{ status: string }[]>`
+          SELECT status FROM moment WHERE id = ${moment.id} FOR UPDATE`;
         await tx.agentRun.create({
           data: {
             momentId: moment.id,
@@ -106,16 +118,45 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
           where: { id: moment.id },
           data: { routedAt: new Date(), updatedAt: new Date() },
         });
-        await notifyMomentChanged(tx, moment.id);
+        const deliveries = locked?.status === "approved" ? await enqueueDeliveries(tx, moment.id) : [];
+        await recordMomentEvent(tx, moment.id, {
+          actor: "agent:decide",
+          action: "routed",
+          reason: routingReason(decisions),
+          detail: {
+            decisions: decisions.map(({ channelId, send, decidedBy, reason }) => ({
+              channelId,
+              send,
+              decidedBy,
+              reason,
+            })),
+            ...(deliveries.length > 0 ? { queuedDeliveries: deliveries } : {}),
+          },
+        });
+        return deliveries;
       });
       deps.log.info(
         {
           momentId: moment.id.toString(),
           sendTo: decisions.filter((decision) => decision.send).map((decision) => decision.channelId),
+          queuedDeliveries: queued,
         },
         "moment routed",
       );
       return "finished";
     },
   };
+}
+
+/** "send to editors-feed; skip newsroom-slack (outside active hours)" */
+function routingReason(decisions: readonly ChannelDecision[]): string {
+  const send = decisions.filter((decision) => decision.send).map((decision) => decision.channelId);
+  const skip = decisions
+    .filter((decision) => !decision.send)
+    .map((decision) => `${decision.channelId} (${decision.reason})`);
+  const parts = [
+    ...(send.length > 0 ? [`send to ${send.join(", ")}`] : []),
+    ...(skip.length > 0 ? [`skip ${skip.join(", ")}`] : []),
+  ];
+  return parts.length > 0 ? parts.join("; ").slice(0, 1_000) : "no channel is configured";
 }

@@ -1,6 +1,6 @@
 // Stage 2, `describe-moment`: the enrichment & summary agent writes headline, description, story with
-// citations, tags and clip points; one transaction stores them with the trace, finishes the job and queues
-// the channel decisions.
+// citations, tags and clip points; one transaction stores them with the trace, finishes the job, records the
+// audit event and queues the channel decisions. A moment an editor rejected meanwhile keeps that decision.
 import { runtimeFor } from "../agents/providers";
 import { runAgent } from "../agents/runner";
 import { interestSchema } from "../agents/scorer-agent";
@@ -11,7 +11,7 @@ import { enqueueJob } from "../queue/job-spec";
 import { finishJob } from "../queue/job-store";
 import type { JobHandler } from "../queue/job-runner";
 import { subjectOf } from "./candidate-subject";
-import { notifyMomentChanged } from "./moment-channel";
+import { recordMomentEvent } from "./moment-events";
 import { assertTransition } from "./moment-status";
 import {
   momentAwaiting,
@@ -43,10 +43,10 @@ export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayl
         ),
       );
       const summary = run.output;
-      await db.$transaction(async (tx) => {
+      const stored = await db.$transaction(async (tx) => {
         await finishJob(tx, job);
         await recordAgentRun(tx, at, run);
-        await tx.moment.update({
+        const { count } = await tx.moment.updateMany({
           where: { id: moment.id, status: "interesting" },
           data: {
             status: "described",
@@ -65,9 +65,27 @@ export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayl
             updatedAt: new Date(),
           },
         });
+        if (count === 0) return false;
         await enqueueJob(tx, decideChannelsJob, { momentId: moment.id.toString() });
-        await notifyMomentChanged(tx, moment.id);
+        await recordMomentEvent(tx, moment.id, {
+          actor: "agent:describe",
+          action: "described",
+          reason: summary.headline,
+          detail: {
+            generatedBy: run.generatedBy,
+            citations: summary.story.citations,
+            clip: summary.clip ? { in: summary.clip.in, out: summary.clip.out } : null,
+          },
+        });
+        return true;
       });
+      if (!stored) {
+        deps.log.info(
+          { momentId: moment.id.toString() },
+          "moment reviewed by an editor while it was described; kept the editor's decision",
+        );
+        return "finished";
+      }
       deps.log.info({ momentId: moment.id.toString(), headline: summary.headline }, "moment described");
       return "finished";
     },

@@ -56,7 +56,7 @@ export interface MomentAuditEntry {
   id: string;
   /** An editor's name, agent:<stage> or channel:<id>. */
   actor: string;
-  /** scored | described | routed | approved | rejected | edited | delivered | delivery_failed */
+  /** opened | scored | described | routed | approved | rejected | edited | delivered | delivery_failed */
   action: string;
   reason: string | null;
   at: number;
@@ -119,6 +119,11 @@ export interface MomentDetail extends MomentSummary {
 export interface MomentInbox {
   moments: MomentSummary[];
   counts: Record<MomentStatus, number>;
+  /**
+   * The latest audit event id when the inbox was read: open /api/live/moments?since=<this> (or send it as
+   * Last-Event-ID) to receive every change after the read, none missed. Always set by GET /api/moments.
+   */
+  lastEventId?: string;
 }
 
 const editor = z.string().trim().min(1, "say who you are").max(80);
@@ -144,6 +149,11 @@ export const versionRequestSchema = z
     clipIn: timecode.nullable(),
     clipOut: timecode.nullable(),
     note: z.string().trim().max(500).optional(),
+    /**
+     * The version the editor started from (MomentSummary.version). When given and another editor saved a
+     * newer one meanwhile, the edit is refused (409) instead of silently replacing theirs.
+     */
+    baseVersion: z.number().int().min(0).optional(),
   })
   .refine((edit) => edit.clipIn === null || edit.clipOut === null || edit.clipIn < edit.clipOut, {
     message: "clip in must be before clip out",

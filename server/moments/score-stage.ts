@@ -1,6 +1,7 @@
 // Stage 1, `score-moment`: opens the moment for a candidate (dismissed candidates are skipped), asks the
-// interest scorer, and in one transaction stores its verdict and trace, finishes the job and queues the
-// description when the moment is interesting. Uninteresting moments stay, with the scorer's reason.
+// interest scorer, and in one transaction stores its verdict and trace, finishes the job, records the audit
+// event and queues the description when the moment is interesting. Uninteresting moments stay, with the
+// scorer's reason. A moment an editor rejected while it was being scored keeps the editor's decision.
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { runtimeFor } from "../agents/providers";
@@ -13,7 +14,7 @@ import { finishJob } from "../queue/job-store";
 import type { JobHandler } from "../queue/job-runner";
 import { scoreMomentJob, type ScoreMomentPayload } from "../queue/score-moment-job";
 import { subjectOf } from "./candidate-subject";
-import { notifyMomentChanged } from "./moment-channel";
+import { recordMomentEvent } from "./moment-events";
 import { assertTransition } from "./moment-status";
 import { gamesIdFor, recordAgentRun, runRecorded, toolsFor, type PipelineDeps } from "./stage-runtime";
 
@@ -42,7 +43,14 @@ async function openMoment(
       skipDuplicates: true,
       select: { id: true },
     });
-    if (created[0]) await notifyMomentChanged(tx, created[0].id);
+    if (created[0]) {
+      await recordMomentEvent(tx, created[0].id, {
+        actor: "agent:score",
+        action: "opened",
+        reason: `audience peak in ${countries.join(", ")}`,
+        detail: { candidateId: candidate.id.toString(), key: candidate.key },
+      });
+    }
   });
   return db.moment.findUniqueOrThrow({ where: { candidateId: candidate.id } });
 }
@@ -69,10 +77,10 @@ export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
       );
       const status = run.output.interesting ? "interesting" : "not_interesting";
       assertTransition(moment.id, moment.status, status);
-      await db.$transaction(async (tx) => {
+      const stored = await db.$transaction(async (tx) => {
         await finishJob(tx, job);
         await recordAgentRun(tx, at, run);
-        await tx.moment.update({
+        const { count } = await tx.moment.updateMany({
           where: { id: moment.id, status: "new" },
           data: {
             status,
@@ -85,11 +93,29 @@ export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
             updatedAt: new Date(),
           },
         });
+        if (count === 0) return false;
         if (run.output.interesting) {
           await enqueueJob(tx, describeMomentJob, { momentId: moment.id.toString() });
         }
-        await notifyMomentChanged(tx, moment.id);
+        await recordMomentEvent(tx, moment.id, {
+          actor: "agent:score",
+          action: "scored",
+          reason: run.output.reason,
+          detail: {
+            interesting: run.output.interesting,
+            score: run.output.score,
+            generatedBy: run.generatedBy,
+          },
+        });
+        return true;
       });
+      if (!stored) {
+        deps.log.info(
+          { momentId: moment.id.toString(), key: moment.key },
+          "moment reviewed by an editor while it was scored; kept the editor's decision",
+        );
+        return "finished";
+      }
       deps.log.info(
         { momentId: moment.id.toString(), key: moment.key, status, score: run.output.score },
         "moment scored",

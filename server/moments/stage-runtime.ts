@@ -13,6 +13,7 @@ import type { AgentRun } from "../agents/runner";
 import type { ToolContext } from "../agents/tools/catalog";
 import { createPostgresEvidence } from "../agents/tools/postgres-evidence";
 import type { AgentTrace } from "../agents/trace";
+import type { MomentStatus } from "./moment-status";
 import { createPostgresMemory } from "./postgres-memory";
 
 export type LlmSettings = Parameters<typeof runtimeFor>[0];
@@ -124,13 +125,13 @@ export async function stageOutput(db: Db, momentId: bigint, stage: Stage): Promi
 }
 
 /**
- * The moment a stage job is about, with its candidate, if it still waits for that stage (is in `status`);
- * otherwise why the job has nothing to do.
+ * The moment a stage job is about, with its candidate, if it still waits for that stage (is in one of
+ * `statuses`); otherwise why the job has nothing to do.
  */
 export async function momentAwaiting(
   db: Db,
   momentId: string,
-  status: "interesting" | "described",
+  statuses: MomentStatus | readonly MomentStatus[],
   waitingFor: string,
 ): Promise<{ skip: string } | { moment: Prisma.MomentGetPayload<{ include: { candidate: true } }> }> {
   const moment = await db.moment.findUnique({
@@ -138,7 +139,7 @@ export async function momentAwaiting(
     include: { candidate: true },
   });
   if (!moment) return { skip: `moment ${momentId} no longer exists` };
-  if (moment.status !== status) {
+  if (!([] as readonly string[]).concat(statuses).includes(moment.status)) {
     return { skip: `moment ${moment.id} is ${moment.status}, not waiting for ${waitingFor}` };
   }
   return { moment };

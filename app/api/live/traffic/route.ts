@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getConfig } from "../../../../server/config/env";
 import { db } from "../../../../server/db/client";
-import { trafficHub } from "../../../../server/live/hub-registry";
+import { liveHub } from "../../../../server/live/hub-registry";
 import { createTrafficStream } from "../../../../server/live/traffic-stream";
 import { countryCode, parseQuery } from "../../query-params";
 
@@ -25,7 +25,7 @@ export async function GET(request: Request) {
   }
   const stream = createTrafficStream({
     db: db(),
-    hub: trafficHub(),
+    hub: liveHub(),
     country: query.value.country,
     afterSeq: resumeFrom?.data ?? query.value.since,
     signal: request.signal,
