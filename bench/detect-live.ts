@@ -3,7 +3,8 @@
 // goes to Postgres at each checkpoint. (2) On a real Postgres: the stream worker's batch step with and without
 // detection (40 series in 6 partitions, one window per batch), so the figure includes the detection
 // transaction (bands, states, anomalies, jobs). Prints the figures; writes bench/results/detect-live.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+// `--cpu-only` skips the Postgres part; BENCH_DETECTORS=uplift (comma list) measures only those detectors.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { draftsFromEvents } from "../server/detect/anomaly-drafts";
@@ -24,6 +25,21 @@ const START = Date.UTC(2026, 6, 1, 12);
 const log = pino({ level: "silent" });
 const CHECKPOINT_EVERY = 30;
 
+/**
+ * CPU time of this (main) thread in µs, from /proc on Linux (10 ms ticks): other threads (GC helpers, the
+ * loader) and other processes sharing the cores do not count. Null where /proc is not available.
+ */
+function mainThreadCpuMicros(): number | null {
+  try {
+    const stat = readFileSync("/proc/thread-self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field (3): indexes 11 and 12 here.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
 function cpuPerBucket(detector: (typeof DETECTOR_NAMES)[number]) {
   const seriesCount = 200;
   const buckets = 2_000;
@@ -40,6 +56,8 @@ function cpuPerBucket(detector: (typeof DETECTOR_NAMES)[number]) {
   const lastJudged: (number | null)[] = all.map(() => null);
   let stateBytes = 0;
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const threadStarted = mainThreadCpuMicros();
   for (let bucket = 0; bucket < buckets; bucket += 1) {
     for (let index = 0; index < seriesCount; index += 1) {
       const observation = all[index]![bucket]!;
@@ -50,14 +68,18 @@ function cpuPerBucket(detector: (typeof DETECTOR_NAMES)[number]) {
         windowMs: WINDOW_MS,
         maxZeroFill: 8_640,
       });
-      const assessments = new Map<number, Assessment>();
+      // As live-detection.ts does it: drafts (and their assessment lookup) only when something happened.
+      const judgedNow: Assessment[] = [];
       const events: DetectionEvent[] = [];
       for (const next of observations) {
         const step = detections[index]!.update(next);
-        assessments.set(next.bucketStart, step.assessment);
-        events.push(...step.events);
+        judgedNow.push(step.assessment);
+        if (step.events.length > 0) events.push(...step.events);
       }
-      draftsFromEvents({ country: "FR", sport: "x", detector, windowMs: WINDOW_MS, events, assessments });
+      if (events.length > 0) {
+        const assessments = new Map(judgedNow.map((assessment) => [assessment.bucketStart, assessment]));
+        draftsFromEvents({ country: "FR", sport: "x", detector, windowMs: WINDOW_MS, events, assessments });
+      }
       // As the worker checkpoints: at every event, else every 30 windows.
       if (events.length > 0 || bucket % CHECKPOINT_EVERY === 0) {
         stateBytes = JSON.stringify(detections[index]!.toJSON()).length;
@@ -66,10 +88,16 @@ function cpuPerBucket(detector: (typeof DETECTOR_NAMES)[number]) {
     }
   }
   const updates = seriesCount * buckets;
+  const cpu = process.cpuUsage(cpuStarted);
+  const threadEnded = mainThreadCpuMicros();
   return {
     detector,
     updates,
     microsPerBucketWithState: Number(process.hrtime.bigint() - started) / 1000 / updates,
+    // CPU time of this process: less swayed than wall time when other work shares the cores.
+    cpuMicrosPerBucketWithState: (cpu.user + cpu.system) / updates,
+    threadCpuMicrosPerBucketWithState:
+      threadStarted === null || threadEnded === null ? null : (threadEnded - threadStarted) / updates,
     stateJsonBytes: stateBytes,
   };
 }
@@ -174,24 +202,35 @@ async function postgresStep() {
   }
 }
 
-const cpu = DETECTOR_NAMES.map(cpuPerBucket);
+// Each detector's pass runs twice and the second counts: the first warms the JIT up.
+const cpu = (
+  process.env.BENCH_DETECTORS
+    ? DETECTOR_NAMES.filter((name) => process.env.BENCH_DETECTORS!.split(",").includes(name))
+    : DETECTOR_NAMES
+).map((detector) => {
+  cpuPerBucket(detector);
+  return cpuPerBucket(detector);
+});
 for (const result of cpu) {
   console.log(
     `live path CPU, ${result.detector}: ${result.microsPerBucketWithState.toFixed(2)} µs per bucket update ` +
+      `(CPU time: ${result.threadCpuMicrosPerBucketWithState?.toFixed(2) ?? "?"} µs on the main thread, ` +
+      `${result.cpuMicrosPerBucketWithState.toFixed(2)} µs all threads) ` +
       `(detector + de-dup + drafts + state JSON every ${CHECKPOINT_EVERY} windows, ${result.updates.toLocaleString("en")} updates; ` +
       `state ${(result.stateJsonBytes / 1024).toFixed(1)} KiB)`,
   );
 }
-const postgres = await postgresStep();
-console.log(
-  `worker batch step on Postgres (40 series, 6 partitions, one window per batch, ${postgres.batches} batches): ` +
-    `${postgres.aggregateOnlyMsPerBatch.toFixed(2)} ms aggregate only, ` +
-    `${postgres.withDetectionMsPerBatch.toFixed(2)} ms with detection; ` +
-    `detection adds ${postgres.detectionMsPerStep.toFixed(2)} ms per step ` +
-    `(${postgres.detectionMicrosPerBucketEndToEnd.toFixed(0)} µs per judged bucket incl. the transaction, ` +
-    `${postgres.detectorMicrosPerBucket.toFixed(2)} µs of it in the detector); ` +
-    `${postgres.anomalies} anomalies, ${postgres.jobs} jobs`,
-);
+const postgres = process.argv.includes("--cpu-only") ? undefined : await postgresStep();
+if (postgres)
+  console.log(
+    `worker batch step on Postgres (40 series, 6 partitions, one window per batch, ${postgres.batches} batches): ` +
+      `${postgres.aggregateOnlyMsPerBatch.toFixed(2)} ms aggregate only, ` +
+      `${postgres.withDetectionMsPerBatch.toFixed(2)} ms with detection; ` +
+      `detection adds ${postgres.detectionMsPerStep.toFixed(2)} ms per step ` +
+      `(${postgres.detectionMicrosPerBucketEndToEnd.toFixed(0)} µs per judged bucket incl. the transaction, ` +
+      `${postgres.detectorMicrosPerBucket.toFixed(2)} µs of it in the detector); ` +
+      `${postgres.anomalies} anomalies, ${postgres.jobs} jobs`,
+  );
 const outDir = join(import.meta.dirname, "results");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(

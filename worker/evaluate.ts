@@ -1,15 +1,33 @@
 // `npm run evaluate -- --games DIR`: runs the detectors over a simulated games (npm run simulate) and reports,
-// against its ground truth, precision, recall, F1, detection lag in windows and decoys fired. Wiring only.
+// against its ground truth, precision, recall, F1, detection lag in windows and decoys fired, why moments
+// were missed and false peaks fired, and writes a chart of a few series (SVG). Wiring only.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { detectionConfig, type DetectionConfigInput } from "../server/detect/config";
 import { splitBroadSurges } from "../server/detect/broad-surges";
-import { detectPeaks, scorePeaks } from "../server/detect/evaluate";
-import { MarketCounter, momentRecall, truthIntervals } from "../server/detect/games-truth";
+import { detectionConfig, type DetectionConfigInput } from "../server/detect/config";
+import { matchPeaks, scoreMatching, type DetectedPeak } from "../server/detect/evaluate";
+import {
+  detectWithTraces,
+  falsePeakCauses,
+  missCauses,
+  MISS_CAUSES,
+  type SeriesTrace,
+} from "../server/detect/evaluate-causes";
+import { evaluationChartSvg, pickPanels } from "../server/detect/evaluation-chart";
+import {
+  foldRisingReactions,
+  MarketCounter,
+  momentRecall,
+  reactionMarketTimes,
+  truthIntervals,
+} from "../server/detect/games-truth";
 import { DETECTOR_NAMES, type DetectorName } from "../server/detect/types";
 import { actionsFileOf, readGames, readLines } from "../server/replay/games-files";
 
 const USAGE = `usage: npm run evaluate -- --games DIR [--detector ${DETECTOR_NAMES.join("|")}|all] [--window-seconds N]
-                           [--min-volume N] [--min-uplift-pct P]`;
+                           [--min-volume N] [--min-uplift-pct P] [--chart FILE.svg] [--chart-series N]`;
+const GRACE_WINDOWS = 2;
 
 function fail(message: string): never {
   process.stderr.write(`evaluate: ${message}\n${USAGE}\n`);
@@ -24,6 +42,8 @@ function numberOption(flag: string, text: string | undefined): number | undefine
   return value;
 }
 
+const pct = (value: number) => `${(100 * value).toFixed(0)} %`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -32,6 +52,8 @@ async function main(): Promise<void> {
       "window-seconds": { type: "string", default: "10" },
       "min-volume": { type: "string" },
       "min-uplift-pct": { type: "string" },
+      chart: { type: "string" },
+      "chart-series": { type: "string", default: "4" },
     },
   });
   if (!values.games) fail("--games is required (a directory written by npm run simulate)");
@@ -45,6 +67,8 @@ async function main(): Promise<void> {
     numberOption("--window-seconds", values["window-seconds"]) || fail("--window-seconds must be > 0");
   const minVolume = numberOption("--min-volume", values["min-volume"]);
   const minUpliftPct = numberOption("--min-uplift-pct", values["min-uplift-pct"]);
+  const chartSeries = numberOption("--chart-series", values["chart-series"]) ?? 4;
+  const chartPath = values.chart ?? path.join(values.games, "evaluation.svg");
   const base: DetectionConfigInput = {
     baseline: { windowSeconds },
     uplift: {
@@ -71,7 +95,9 @@ async function main(): Promise<void> {
     }
   }
   const series = counter.series();
-  const truth = truthIntervals(games.groundTruth, rules, series);
+  const timed = reactionMarketTimes(manifest, games.groundTruth, rules.minUpliftPct);
+  const strict = truthIntervals(timed ?? games.groundTruth, rules, series);
+  const truth = foldRisingReactions(strict, windowMs);
   const buckets = series.reduce((sum, market) => sum + market.buckets.length, 0);
   const meanPerBucket = manifest.actionCounts.total / buckets;
   console.log(
@@ -82,23 +108,96 @@ async function main(): Promise<void> {
         : ""),
   );
   console.log(
-    `ground truth: ${games.groundTruth.filter((moment) => !moment.decoy).length} reactions → ${truth.moments.length} markets ≥ +${rules.minUpliftPct} % ` +
-      `and ≥ ${rules.minVolume} actions (${truth.ignored.length} weaker or smaller ignored), ${truth.decoys.length} decoy markets`,
+    `ground truth: ${games.groundTruth.filter((moment) => !moment.decoy).length} reactions → ${strict.moments.length} markets ≥ +${rules.minUpliftPct} % ` +
+      `and ≥ ${rules.minVolume} actions (${strict.ignored.length} weaker or smaller ignored), ${truth.decoys.length} decoy markets; ` +
+      `${truth.folded} began while an earlier reaction in the same market was still rising and count as one rise with it ` +
+      `→ ${truth.moments.length} reactions to find`,
   );
-  console.log("detector  precision  recall  F1     lag(med)  from top  decoys fired   held  moments seen");
+  console.log(
+    `matching: a peak counts for a reaction of the same country × sport when its window overlaps the reaction in that ` +
+      `market, from its start to ${GRACE_WINDOWS} windows after its end (${timed ? "each market's own times, regenerated from the seed" : "the moment's overall times"}); ` +
+      `one peak per reaction, extra peaks are duplicates; peaks in ignored reactions are left out; ` +
+      `lag = windows from the one holding the market's start to the one that raised the peak; "from seen" counts from ` +
+      `the window in which the reaction first reached +${rules.minUpliftPct} % over its true expected (the earliest any ` +
+      `rule-based peak can be), "from top" from its height. ` +
+      `"strict" scores every reaction separately, even those no detector could tell apart.`,
+  );
+  const options = { windowMs, graceWindows: GRACE_WINDOWS, ignored: truth.ignored };
+  let chartInput: { peaks: DetectedPeak[]; traces: Map<string, SeriesTrace> } | undefined;
+  const rows: string[] = [];
+  const causeTables: string[] = [];
   for (const detector of detectors) {
-    const { sportPeaks: peaks, broadPeaks } = splitBroadSurges(detectPeaks(series, { ...base, detector }), {
+    const run = detectWithTraces(series, { ...base, detector });
+    const { sportPeaks: peaks, broadPeaks } = splitBroadSurges(run.peaks, {
       toleranceMs: 60_000,
       minSports: 3,
     });
-    process.stderr.write(`${detector}: ${broadPeaks.length} peaks set apart as country-wide surges\n`);
-    const score = scorePeaks(peaks, truth.moments, truth.decoys, { windowMs, ignored: truth.ignored });
-    console.log(
-      `${detector.padEnd(9)} ${score.precision.toFixed(3).padStart(9)}  ${score.recall.toFixed(3)}   ${score.f1.toFixed(3)}  ` +
-        `${String(score.medianLagWindows ?? "-").padStart(8)}  ${String(score.medianLagFromPeakWindows ?? "-").padStart(8)}  ` +
-        `${`${score.decoysFired}/${score.decoys}`.padStart(12)}  ${String(score.heldMoments).padStart(4)}   ` +
-        `${(100 * momentRecall(peaks, games.groundTruth, windowMs)).toFixed(0)} %`,
+    const matching = matchPeaks(peaks, truth.moments, truth.decoys, options);
+    const score = scoreMatching(matching, peaks.length, truth.moments, truth.decoys, options);
+    const strictScore = scoreMatching(
+      matchPeaks(peaks, strict.moments, strict.decoys, { ...options, ignored: strict.ignored }),
+      peaks.length,
+      strict.moments,
+      strict.decoys,
+      options,
     );
+    rows.push(
+      `${detector.padEnd(9)} ${score.precision.toFixed(3).padStart(9)}  ${score.recall.toFixed(3)}   ${score.f1.toFixed(3)}  ` +
+        `${String(score.medianLagWindows ?? "-").padStart(8)}  ${String(score.medianLagFromVisibleWindows ?? "-").padStart(9)}  ` +
+        `${String(score.medianLagFromPeakWindows ?? "-").padStart(8)}  ` +
+        `${`${score.decoysFired}/${score.decoys} (${pct(score.decoyFiredShare)})`.padStart(14)}  ${String(peaks.length).padStart(5)}  ` +
+        `${String(broadPeaks.length).padStart(5)}  ${pct(momentRecall(peaks, games.groundTruth, windowMs)).padStart(5)}`,
+      `  strict  ${strictScore.precision.toFixed(3).padStart(9)}  ${strictScore.recall.toFixed(3)}   ${strictScore.f1.toFixed(3)}  ` +
+        `${String(strictScore.medianLagWindows ?? "-").padStart(8)}`,
+    );
+    const misses = missCauses(
+      matching,
+      truth.moments,
+      run.traces,
+      { all: peaks, broad: broadPeaks },
+      { ...options, rules },
+    );
+    const falses = falsePeakCauses(
+      matching,
+      { sessions: games.sessions, reactions: [...truth.moments, ...truth.ignored] },
+      options,
+    );
+    const missed = truth.moments.length - score.detectedMoments;
+    const falseCount = score.peaks - score.ignoredPeaks - score.truePeaks;
+    const lines = [`${detector}: ${missed} missed reactions by cause, ${falseCount} false peaks by cause`];
+    for (const cause of MISS_CAUSES) {
+      const count = misses.get(cause)?.length ?? 0;
+      if (count > 0) lines.push(`  missed  ${String(count).padStart(5)}  ${cause}`);
+    }
+    for (const [cause, count] of [...falses].sort((a, b) => b[1] - a[1])) {
+      lines.push(`  false   ${String(count).padStart(5)}  ${cause}`);
+    }
+    causeTables.push(lines.join("\n"));
+    if (detector === detectors[0]) chartInput = { peaks, traces: run.traces };
+  }
+  console.log(
+    "detector  precision  recall  F1     lag(med)  from seen  from top    decoys fired  peaks  broad  moments seen",
+  );
+  for (const row of rows) console.log(row);
+  for (const table of causeTables) console.log(table);
+
+  if (chartInput && chartSeries > 0) {
+    const panels = pickPanels([...chartInput.traces.values()], truth, {
+      windowMs,
+      windows: Math.round(2_400_000 / windowMs),
+      count: chartSeries,
+    });
+    writeFileSync(
+      chartPath,
+      evaluationChartSvg({
+        title: `${manifest.id}: ${detectors[0]} detector`,
+        panels,
+        peaks: chartInput.peaks,
+        truth,
+        windowMs,
+      }),
+    );
+    console.log(`chart: ${path.resolve(chartPath)}`);
   }
 }
 

@@ -30,8 +30,8 @@ describe("Baseline", () => {
   });
 
   it("warms up on the first buckets and expects nothing for the very first", () => {
-    const steps = feed(new Baseline({ warmupBuckets: 5 }), flat(7, 50));
-    expect(steps.map((step) => step.warmingUp)).toEqual([true, true, true, true, true, false, false]);
+    const steps = feed(new Baseline({ warmupBuckets: 6 }), flat(8, 50));
+    expect(steps.map((step) => step.warmingUp)).toEqual([true, true, true, true, true, true, false, false]);
     expect(steps[0]!.expectation.expectedViewers).toBe(0);
     expect(steps[1]!.expectation.expectedViewers).toBe(50);
   });

@@ -6,7 +6,11 @@ import { emptyProfile, SeasonalProfile, type SeasonalProfileState } from "./seas
 import { DetectorInputError, type BucketObservation, type Expectation } from "./types";
 
 /** Mean absolute deviation → standard deviation for normal noise. */
-const MAD_TO_SIGMA = 1.2533;
+/** A normal variable falls more than this many sigmas below its mean a quarter of the time. */
+const LOWER_QUARTILE_SIGMAS = 0.6745;
+const MIN_SCALE = 1e-3;
+/** The rise rule compares a bucket with the median of the buckets 4, 5 and 6 windows back (40–60 s ago). */
+const RISE_LOOKBACK_FROM = 4;
 /** Median absolute deviation → standard deviation for normal noise. */
 const MEDIAN_AD_TO_SIGMA = 1.4826;
 
@@ -34,6 +38,11 @@ export interface BaselineStep {
   expectation: Expectation;
   /** Outside the band: learned at a small gain only. */
   isOutlier: boolean;
+  /**
+   * Median of the buckets 40–60 s before this one (on this bucket's time-of-day scale), or null without that
+   * much history: what a sudden rise is measured from.
+   */
+  recentViewers: number | null;
   warmingUp: boolean;
 }
 
@@ -42,12 +51,15 @@ export class Baseline {
   private readonly state: BaselineState;
   private readonly profile: SeasonalProfile;
   private readonly windowMs: number;
+  /** How far below the mean the level settles on plain noise, given the lower gain on rises (sigmas). */
+  private readonly riseBiasSigmas: number;
 
   constructor(config: Partial<BaselineConfig> = {}, state?: BaselineState) {
     this.config = baselineConfigSchema.parse(config);
     this.windowMs = this.config.windowSeconds * 1000;
     this.state = state ? structuredClone(state) : freshState(this.config);
     this.profile = new SeasonalProfile(this.config, this.state.profile);
+    this.riseBiasSigmas = riseBiasSigmas(this.config.levelRiseGain, this.config.huberK);
   }
 
   toJSON(): BaselineState {
@@ -74,40 +86,55 @@ export class Baseline {
       state.sigma = MEDIAN_AD_TO_SIGMA * medianAbsoluteDeviation(this.recentValues(), state.level);
       state.trend = 0;
       this.profile.observe(bucket.bucketStart, bucket.observed);
-      return { expectation, isOutlier: false, warmingUp: true };
+      return { expectation, isOutlier: false, warmingUp: true, recentViewers: null };
     }
 
+    const recentViewers = this.recentMedian() * factor;
     const forecastLevel = state.level + config.trendDamping * state.trend;
     const expectation = this.expectation(forecastLevel, factor);
     const scale = expectation.sigma / factor;
     const residual = deseasonalised - forecastLevel;
     // Beyond the band, or a large relative move that is also beyond the clipping point: on small counts a
     // doubling or an outage can stay inside a ±k·sigma band and would otherwise be learned as normal.
+    // Also when the last three buckets together are that far off: on small counts an outage (or a reaction)
+    // leaves single buckets only 1–2 sigmas out, and learning them one by one walks the level away.
+    const runResidual = (deseasonalised + this.recentAt(1) + this.recentAt(2)) / 3 - forecastLevel;
+    const minChange = (config.outlierChangePct / 100) * Math.max(forecastLevel, 1);
     const isOutlier =
       Math.abs(residual) > config.bandSigmas * scale ||
-      (Math.abs(residual) > config.outlierSigmas * scale &&
-        Math.abs(residual) >= (config.outlierChangePct / 100) * Math.max(forecastLevel, 1));
+      farOff(residual, config.outlierSigmas * scale, minChange) ||
+      (Math.sign(runResidual) === Math.sign(residual) &&
+        farOff(runResidual, (config.outlierSigmas / Math.sqrt(3)) * scale, minChange));
     const clipped = Math.max(-config.huberK * scale, Math.min(config.huberK * scale, residual));
     const gain = isOutlier ? config.outlierGain : 1;
 
-    const levelStep = config.levelAlpha * gain * clipped;
+    // Rises are learned at a lower gain than falls: reactions are frequent and only ever upwards, so an even
+    // gain would lift the level through a busy session; the expectation corrects the bias this leaves.
+    const riseGain = residual > 0 ? config.levelRiseGain : 1;
+    const levelStep = config.levelAlpha * gain * riseGain * clipped;
     state.level = Math.max(0, forecastLevel + levelStep);
     // The trend learns from normal buckets only: small steps during a long peak or outage would otherwise add
     // up into a slope that walks the baseline to the excursion.
     state.trend = config.trendDamping * state.trend + (isOutlier ? 0 : config.trendBeta * levelStep);
-    const scaleGain = config.scaleBeta * gain;
-    state.sigma += scaleGain * (MAD_TO_SIGMA * Math.abs(clipped) - state.sigma);
+    // The scale follows the lower quartile of the residuals (a quarter of normal buckets fall more than 0.6745
+    // sigma below expected): reactions inflate the upper side only, so the band stays as narrow as the noise.
+    if (!isOutlier) {
+      const below = residual < -LOWER_QUARTILE_SIGMAS * state.sigma ? 1 : 0;
+      state.sigma = Math.max(MIN_SCALE, state.sigma * (1 + 4 * config.scaleBeta * (below - 0.25)));
+    }
     state.learned += 1;
     this.pushRecent(deseasonalised);
 
-    if (!isOutlier) state.outlierRun = 0;
+    // A normal bucket takes one off the run rather than clearing it: on small counts a shifted series still
+    // lands inside the band now and then, and must not keep the old level for ever.
+    if (!isOutlier) state.outlierRun -= Math.sign(state.outlierRun);
     else if (residual > 0) state.outlierRun = Math.max(0, state.outlierRun) + 1;
     else state.outlierRun = Math.min(0, state.outlierRun) - 1;
     if (state.outlierRun >= config.maxOutlierBuckets || -state.outlierRun >= config.maxDropBuckets) {
       this.acceptNewLevel();
     }
     if (!isOutlier) this.profile.observe(bucket.bucketStart, bucket.observed);
-    return { expectation, isOutlier, warmingUp: false };
+    return { expectation, isOutlier, warmingUp: false, recentViewers };
   }
 
   /** A long excursion is a new normal (a match started, a feed went dark): restart from the recent median. */
@@ -145,13 +172,16 @@ export class Baseline {
 
   private expectation(level: number, factor: number): Expectation {
     const { config, state } = this;
-    const expectedViewers = Math.max(0, level * factor);
+    const levelViewers = Math.max(0, level * factor);
     const sigma = Math.max(
       state.sigma * factor,
       config.minSigma,
-      config.relativeSigmaFloor * expectedViewers,
-      config.countNoise ? Math.sqrt(expectedViewers) : 0,
+      config.relativeSigmaFloor * levelViewers,
+      config.countNoise ? Math.sqrt(levelViewers) : 0,
     );
+    // The bias is a share of the noise the level learned on; a series with no measured noise has none.
+    const measured = state.sigma > MIN_SCALE ? state.sigma * factor : 0;
+    const expectedViewers = levelViewers + this.riseBiasSigmas * measured;
     const margin = config.bandSigmas * sigma;
     return {
       expectedViewers,
@@ -169,9 +199,29 @@ export class Baseline {
     state.recentNext = (state.recentNext + 1) % capacity;
   }
 
+  /** The deseasonalised value `back` buckets before the current one. */
+  private recentAt(back: number): number {
+    const { recent, recentNext } = this.state;
+    return recent[(recentNext - back + 2 * recent.length) % recent.length]!;
+  }
+
+  /** Median of the deseasonalised values 4–6 buckets back (the ring holds warmupBuckets ≥ 6). */
+  private recentMedian(): number {
+    const a = this.recentAt(RISE_LOOKBACK_FROM);
+    const b = this.recentAt(RISE_LOOKBACK_FROM + 1);
+    const c = this.recentAt(RISE_LOOKBACK_FROM + 2);
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
+
   private recentValues(): number[] {
     return this.state.recent;
   }
+}
+
+/** Beyond `limit` and a large relative move (`minChange`) at once. */
+function farOff(residual: number, limit: number, minChange: number): boolean {
+  const size = Math.abs(residual);
+  return size > limit && size >= minChange;
 }
 
 function freshState(config: BaselineConfig): BaselineState {
@@ -190,4 +240,30 @@ function freshState(config: BaselineConfig): BaselineState {
 
 function unknownExpectation(): Expectation {
   return { expectedViewers: 0, lowerViewers: 0, upperViewers: 0, sigma: 0 };
+}
+
+/**
+ * The offset δ (in sigmas) at which a level learned with gain `riseGain` on rises and 1 on falls, Huber-clipped
+ * at `huberK`, balances on normal noise: riseGain·E[clip(r)⁺] = E[clip(r)⁻] for r ~ N(δ, 1). 0 when even.
+ */
+export function riseBiasSigmas(riseGain: number, huberK: number): number {
+  if (riseGain >= 1) return 0;
+  const drift = (offset: number) => {
+    let sum = 0;
+    const steps = 400;
+    for (let index = 0; index < steps; index += 1) {
+      const z = -8 + (16 * (index + 0.5)) / steps;
+      const clipped = Math.max(-huberK, Math.min(huberK, z + offset));
+      sum += (clipped > 0 ? riseGain : 1) * clipped * Math.exp(-(z * z) / 2);
+    }
+    return sum;
+  };
+  let low = 0;
+  let high = 4;
+  for (let iteration = 0; iteration < 40; iteration += 1) {
+    const middle = (low + high) / 2;
+    if (drift(middle) > 0) high = middle;
+    else low = middle;
+  }
+  return (low + high) / 2;
 }

@@ -8,16 +8,21 @@ export const baselineConfigSchema = z.object({
   windowSeconds: z.number().positive().default(10),
   /** Gain of the level; 0.08 follows a change within ~12 buckets (2 minutes). */
   levelAlpha: z.number().gt(0).lt(1).default(0.08),
+  /**
+   * Share of levelAlpha applied to buckets above the level: reactions only ever go up, so the level climbs
+   * through a busy session at an even gain. The expectation adds back the bias this leaves on plain noise.
+   */
+  levelRiseGain: z.number().gt(0).max(1).default(0.5),
   /** Gain of the trend; 0.1 keeps up with a session's 10-minute live ramp without calling it a peak. */
   trendBeta: z.number().gt(0).lt(1).default(0.1),
   /** Damping of the trend per bucket, so a forecast over a gap does not run away. */
   trendDamping: z.number().gt(0).max(1).default(0.98),
   scaleBeta: z.number().gt(0).lt(1).default(0.05),
   /**
-   * Innovations are clipped at this many sigmas (Huber), so no single bucket drags the baseline; at the band
-   * edge by default, since buckets beyond the band are learned at outlierGain anyway.
+   * Innovations are clipped at this many sigmas (Huber), so no single bucket drags the baseline: reactions
+   * are frequent, and a loose clip lets each of them lift the level.
    */
-  huberK: z.number().positive().default(4),
+  huberK: z.number().positive().default(2),
   /** The band is expected ± bandSigmas·sigma; beyond it a bucket is the statistical margin's outlier. */
   bandSigmas: z.number().positive().default(4),
   /** A bucket this far from expected (in %) and beyond outlierSigmas is also learned as an outlier. */
@@ -26,13 +31,14 @@ export const baselineConfigSchema = z.object({
   /** Share of the normal gain applied to outlier buckets (the peaks themselves). */
   outlierGain: z.number().min(0).max(1).default(0.05),
   /** After this many buckets in a row outside the band, the baseline accepts the new level. */
-  maxOutlierBuckets: z.number().int().positive().default(60),
+  maxOutlierBuckets: z.number().int().positive().default(30),
   /**
    * …and after this many below it. Longer: an outage is a drop, not a new normal, so the recovery that ends
    * it is not a peak.
    */
   maxDropBuckets: z.number().int().positive().default(360),
-  warmupBuckets: z.number().int().min(2).default(12),
+  /** At least 6: the ring of recent values it sizes also serves the rise rule (40–60 s back). */
+  warmupBuckets: z.number().int().min(6).default(12),
   relativeSigmaFloor: z.number().min(0).default(0.03),
   /** Counts are at least Poisson-noisy: sigma ≥ √expected. */
   countNoise: z.boolean().default(true),
@@ -51,6 +57,11 @@ export const upliftConfigSchema = z.object({
   minUpliftPct: z.number().min(0).default(40),
   /** …and at least this many actions in the bucket, so tiny markets do not fire on noise. */
   minVolume: z.number().min(0).default(20),
+  /**
+   * …and at least this much above the same series 40–60 s before (in % of expected): a moment is sudden,
+   * while a session's live ramp or a slow trend climbs a few % a minute and must not fire. 0 turns it off.
+   */
+  minRisePct: z.number().min(0).default(30),
   /** A drop is at least this much below expected (with expected at least minVolume). */
   minDropPct: z.number().gt(0).max(100).default(40),
 });
@@ -80,12 +91,24 @@ export const peakTrackerConfigSchema = z.object({
    * single-bucket noise on small counts is dropped, clear peaks still fire at once. 0 turns it off.
    */
   confirmBelowScore: z.number().min(0).max(1).default(0.6),
+  /** The next bucket confirms a weak crossing when it scores at least this (0.5: a peak by the rules too). */
+  confirmHoldScore: z.number().min(0).max(1).default(0.4),
   /** A peak ends once the uplift is back under this… */
   releaseUpliftPct: z.number().min(0).default(15),
   /** …for this many buckets in a row. */
   releaseBuckets: z.number().int().positive().default(2),
   /** Buckets after a peak ends during which no new peak of the same series fires. */
   cooldownBuckets: z.number().int().min(0).default(6),
+  /**
+   * Re-arming inside a peak, so a second reaction on the tail of the first is a new peak: once the excess
+   * over expected (averaged over two buckets) has fallen this share below its top, a new rise from the
+   * lowest point fires again. 0 turns re-arming off.
+   */
+  rearmDropShare: z.number().min(0).max(1).default(0.3),
+  /** …when the rise is at least this many Poisson sigmas of the bucket (√observed)… */
+  rearmRiseSigmas: z.number().positive().default(3),
+  /** …and at least this share of expected, in %, so small wiggles on a large series do not re-arm. */
+  rearmMinRisePct: z.number().min(0).default(25),
 });
 export type PeakTrackerConfig = z.infer<typeof peakTrackerConfigSchema>;
 

@@ -1,8 +1,10 @@
 // Detection's I/O: loads detector states and final bucket counts, and writes one detection step in a single
-// transaction: expected and band on the judged buckets, the detectors' new states, new anomalies with their
-// candidate moments and score-moment jobs (outbox), ends of open anomalies, then NOTIFY on commit.
+// transaction: expected and band on the judged buckets (with a new seq, announced on BAND_CHANNEL), the
+// detectors' new states, new anomalies with their candidate moments and score-moment jobs (outbox), ends of
+// open anomalies, then NOTIFY on commit.
 import type { Db, Tx } from "../db/client";
 import { ANOMALY_CHANNEL, chunkNotices } from "./anomaly-channel";
+import { BAND_CHANNEL, chunkBandChanges, type BandChange } from "./band-channel";
 import type { AnomalyDraft, AnomalyEnd } from "./anomaly-drafts";
 import {
   groupNewPeaks,
@@ -172,15 +174,35 @@ async function claimStates(tx: Tx, states: readonly DetectorStateWrite[]): Promi
   }
 }
 
+/**
+ * Stores expected and band on the judged buckets with a new seq each (a live client resuming after its last
+ * event id reads them again, band included), and announces them on BAND_CHANNEL (delivered on commit).
+ */
 async function writeBands(tx: Tx, buckets: readonly JudgedBucket[]): Promise<void> {
   if (buckets.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE traffic_bucket b SET expected = t.e, expected_low = t.lo, expected_high = t.hi
+  const rows = await tx.$queryRaw<
+    { country: string; sport: string; ms: number; e: number; lo: number; hi: number; seq: bigint }[]
+  >`
+    UPDATE traffic_bucket b SET expected = t.e, expected_low = t.lo, expected_high = t.hi,
+                                seq = nextval('traffic_bucket_seq_seq')
     FROM unnest(${buckets.map((b) => b.country)}::text[], ${buckets.map((b) => b.sport)}::text[],
                 ${buckets.map((b) => b.bucketStart)}::float8[], ${buckets.map((b) => b.expected)}::float8[],
                 ${buckets.map((b) => b.expectedLow)}::float8[], ${buckets.map((b) => b.expectedHigh)}::float8[])
          AS t(c, s, ms, e, lo, hi)
-    WHERE b.country = t.c AND b.sport = t.s AND b.bucket_start = to_timestamp(t.ms / 1000.0)`;
+    WHERE b.country = t.c AND b.sport = t.s AND b.bucket_start = to_timestamp(t.ms / 1000.0)
+    RETURNING b.country, b.sport, t.ms, t.e, t.lo, t.hi, b.seq`;
+  const changes = rows.map((row): BandChange => [
+    row.country,
+    row.sport,
+    Number(row.ms),
+    row.e,
+    row.lo,
+    row.hi,
+    Number(row.seq),
+  ]);
+  for (const payload of chunkBandChanges(changes)) {
+    await tx.$executeRaw`SELECT pg_notify(${BAND_CHANNEL}, ${payload})`;
+  }
 }
 
 async function writeStates(tx: Tx, states: readonly DetectorStateWrite[]): Promise<void> {

@@ -61,11 +61,25 @@ describe("scorePeaks", () => {
     expect(scorePeaks([peak("FR", "football", 60_000)], moments, [], { windowMs: W }).recall).toBe(0);
   });
 
-  it("counts missed moments that began inside a still-open peak of the same market as held", () => {
-    const moments = [interval("FR", "football", 0, 100_000), interval("FR", "football", 60_000, 200_000)];
-    const open = { ...peak("FR", "football", 0), endedAt: 120_000 };
-    const score = scorePeaks([open], moments, [], { windowMs: W });
-    expect(score).toMatchObject({ detectedMoments: 1, heldMoments: 1, recall: 0.5 });
+  it("gives each moment one peak and each peak one moment: the later of two overlapping moments gets the later peak", () => {
+    const first = interval("FR", "football", 0, 300_000);
+    const second = interval("FR", "football", 120_000, 400_000);
+    const score = scorePeaks(
+      [peak("FR", "football", 10_000), peak("FR", "football", 130_000), peak("FR", "football", 200_000)],
+      [first, second],
+      [],
+      { windowMs: W },
+    );
+    expect(score).toMatchObject({ truePeaks: 2, duplicatePeaks: 1, recall: 1 });
+    expect(score.lagsWindows.sort()).toEqual([1, 1]);
+  });
+
+  it("measures lag to the window that raised the peak (a confirmation's extra window counts)", () => {
+    const confirmed = { ...peak("FR", "football", 100_000), detectedAt: 110_000 };
+    const score = scorePeaks([confirmed], [interval("FR", "football", 100_000, 200_000)], [], {
+      windowMs: W,
+    });
+    expect(score.medianLagWindows).toBe(1);
   });
 
   it("lets a decoy on market * (a site-wide outage) cover every market", () => {

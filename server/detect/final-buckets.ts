@@ -30,6 +30,14 @@ export function bucketsToJudge(options: {
   maxZeroFill: number;
 }): BucketsToJudge {
   const { lastJudged, lastFinal, counts, windowMs, maxZeroFill } = options;
+  if (lastJudged !== null && lastFinal === lastJudged + windowMs) {
+    // The usual live step: exactly one new final window. No key lists to sort, no silence to jump.
+    const observed = counts.get(lastFinal);
+    return {
+      observations: [{ bucketStart: lastFinal, observed: observed ?? 0 }],
+      stored: observed === undefined ? new Set() : new Set([lastFinal]),
+    };
+  }
   const storedStarts = [...counts.keys()]
     .filter((start) => start <= lastFinal && (lastJudged === null || start > lastJudged))
     .sort((a, b) => a - b);

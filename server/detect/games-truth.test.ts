@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MarketCounter, momentRecall, truthIntervals, type TruthMoment } from "./games-truth";
+import { planGames } from "../simulator/games";
+import {
+  foldRisingReactions,
+  MarketCounter,
+  momentRecall,
+  reactionMarketTimes,
+  truthIntervals,
+  type TruthMoment,
+} from "./games-truth";
 
 const W = 10_000;
 
@@ -67,5 +75,65 @@ describe("truthIntervals and momentRecall", () => {
     expect(momentRecall([{ country: "US", sport: "judo", bucketStart: 10_000 }], truth, W)).toBe(1);
     expect(momentRecall([{ country: "US", sport: "judo", bucketStart: 200_000 }], truth, W)).toBe(0);
     expect(momentRecall([], [], W)).toBe(1);
+  });
+});
+
+describe("foldRisingReactions", () => {
+  const reaction = (country: string, start: number, peak: number, end: number) => ({
+    country,
+    sport: "judo",
+    start,
+    peak,
+    end,
+  });
+
+  it("folds a reaction that begins while an earlier one in the market is still rising, not a later one", () => {
+    const folded = foldRisingReactions(
+      {
+        moments: [
+          reaction("FR", 0, 40_000, 200_000),
+          reaction("FR", 30_000, 60_000, 250_000),
+          reaction("FR", 300_000, 330_000, 400_000),
+        ],
+        ignored: [reaction("US", 0, 40_000, 100_000)],
+        decoys: [],
+      },
+      W,
+    );
+    expect(folded.folded).toBe(1);
+    expect(folded.moments).toEqual([
+      reaction("FR", 0, 60_000, 250_000),
+      reaction("FR", 300_000, 330_000, 400_000),
+    ]);
+    expect(folded.ignored).toEqual([reaction("US", 0, 40_000, 100_000)]);
+  });
+
+  it("scores a folded rise when any of its reactions was to be found", () => {
+    const folded = foldRisingReactions(
+      {
+        moments: [reaction("FR", 20_000, 50_000, 90_000)],
+        ignored: [reaction("FR", 0, 40_000, 80_000)],
+        decoys: [],
+      },
+      W,
+    );
+    expect(folded.moments).toEqual([reaction("FR", 0, 50_000, 90_000)]);
+    expect(folded.ignored).toEqual([]);
+  });
+});
+
+describe("reactionMarketTimes", () => {
+  it("gives each market of a reaction its own start, within the moment's overall interval", () => {
+    const plan = planGames({ seed: 1, size: "small" });
+    const timed = reactionMarketTimes(plan.manifest, plan.groundTruth)!;
+    const reactions = timed.filter((moment) => !moment.decoy);
+    const markets = reactions.flatMap((moment) => moment.markets.map((market) => ({ moment, market })));
+    expect(markets.every(({ market }) => market.start !== undefined)).toBe(true);
+    expect(
+      markets.every(({ moment, market }) => market.start! >= moment.start && market.end! <= moment.end),
+    ).toBe(true);
+    // Markets react 15–45 s after the event, so some start later than the moment's earliest market.
+    expect(markets.some(({ moment, market }) => market.start! > moment.start)).toBe(true);
+    expect(reactionMarketTimes({ ...plan.manifest, seed: 2 }, plan.groundTruth)).toBeNull();
   });
 });

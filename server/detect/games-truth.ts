@@ -1,14 +1,36 @@
 // Turns a simulated games into what the evaluation scores: dense per-market bucket series counted from its
 // user actions (a missing bucket is zero actions, as in Postgres), and its ground truth as market intervals.
+import { planGames } from "../simulator/games";
+import { pulseShape } from "../simulator/injections";
+import { generateReactions } from "../simulator/reactions";
+import type { GamesManifest, GroundTruthMoment } from "../simulator/types";
 import type { MarketInterval, MarketSeries } from "./evaluate";
 
 /** The parts of the simulator's ground-truth moment the evaluation reads (see server/simulator/types.ts). */
 export interface TruthMoment {
+  /** reaction, push_notification, bot_burst, outage, slow_trend. */
+  kind?: string;
   decoy: boolean;
   start: number;
   peak: number;
   end: number;
-  markets: readonly { country: string; sport: string; peakUpliftPct: number }[];
+  markets: readonly TruthMarket[];
+}
+
+/**
+ * One series a moment moved. The simulator lists only the moment's overall start, peak and end (earliest and
+ * latest over its markets); when a market's own times are known they are used, so one market's lag is not
+ * counted from another market's earlier reaction.
+ */
+export interface TruthMarket {
+  country: string;
+  sport: string;
+  peakUpliftPct: number;
+  start?: number;
+  peak?: number;
+  end?: number;
+  /** When the reaction first reached the rules' uplift in this market (what the rules could see at all). */
+  visible?: number;
 }
 
 export interface TruthIntervals {
@@ -42,8 +64,15 @@ export function truthIntervals(
   const result: TruthIntervals = { moments: [], ignored: [], decoys: [] };
   for (const moment of truth) {
     for (const market of moment.markets) {
-      const { start, peak, end } = moment;
-      const interval = { country: market.country, sport: market.sport, start, peak, end };
+      const interval: MarketInterval = {
+        country: market.country,
+        sport: market.sport,
+        start: market.start ?? moment.start,
+        peak: market.peak ?? moment.peak,
+        end: market.end ?? moment.end,
+        ...(market.visible === undefined ? {} : { visible: market.visible }),
+        ...(moment.kind === undefined ? {} : { kind: moment.kind }),
+      };
       if (moment.decoy) result.decoys.push(interval);
       else if (market.peakUpliftPct >= rules.minUpliftPct && busiest(interval) >= rules.minVolume) {
         result.moments.push(interval);
@@ -51,6 +80,62 @@ export function truthIntervals(
     }
   }
   return result;
+}
+
+/**
+ * Reactions in one market that begin while an earlier one there is still rising (before its height plus a
+ * window) cannot be told apart: the audience shows one rise. Folds each such chain into one interval, from
+ * the first start to the last end with the latest height, scored when any of its reactions is. Returns the
+ * folded intervals and how many reactions were folded into an earlier one.
+ */
+export function foldRisingReactions(
+  truth: TruthIntervals,
+  windowMs: number,
+): TruthIntervals & { folded: number } {
+  const byMarket = new Map<string, { interval: MarketInterval; scored: boolean }[]>();
+  for (const [list, scored] of [
+    [truth.moments, true],
+    [truth.ignored, false],
+  ] as const) {
+    for (const interval of list) {
+      const key = `${interval.country}|${interval.sport}`;
+      const market = byMarket.get(key) ?? [];
+      market.push({ interval, scored });
+      byMarket.set(key, market);
+    }
+  }
+  const moments: MarketInterval[] = [];
+  const ignored: MarketInterval[] = [];
+  let folded = 0;
+  for (const market of byMarket.values()) {
+    market.sort((a, b) => a.interval.start - b.interval.start);
+    let chain: { interval: MarketInterval; scored: boolean } | undefined;
+    const close = () => {
+      if (chain) (chain.scored ? moments : ignored).push(chain.interval);
+    };
+    for (const next of market) {
+      const rising = chain && next.interval.start < (chain.interval.peak ?? chain.interval.start) + windowMs;
+      if (chain && rising) {
+        folded += 1;
+        chain = {
+          interval: {
+            ...chain.interval,
+            peak: Math.max(
+              chain.interval.peak ?? chain.interval.start,
+              next.interval.peak ?? next.interval.start,
+            ),
+            end: Math.max(chain.interval.end, next.interval.end),
+          },
+          scored: chain.scored || next.scored,
+        };
+        continue;
+      }
+      close();
+      chain = { ...next };
+    }
+    close();
+  }
+  return { moments, ignored, decoys: truth.decoys, folded };
 }
 
 /** Counts actions into fixed windows for a set of markets over [start, end). */
@@ -109,4 +194,53 @@ export function momentRecall(
     ),
   );
   return seen.length / reactions.length;
+}
+
+/**
+ * Each reaction market's own start, peak and end, regenerated from the games' seed: the simulator's ground
+ * truth file lists only a moment's overall times. Null when the regenerated truth differs from `truth` (a
+ * games written by another simulator version): the overall times are used then.
+ */
+export function reactionMarketTimes(
+  manifest: Pick<GamesManifest, "seed" | "size" | "start" | "actionsPerSecond">,
+  truth: readonly GroundTruthMoment[],
+  /** The rules' minimum uplift: `visible` is when the reaction first reached it over the true expected. */
+  minUpliftPct = 40,
+): TruthMoment[] | null {
+  const plan = planGames({
+    seed: manifest.seed,
+    size: manifest.size,
+    start: manifest.start,
+    actionsPerSecond: manifest.actionsPerSecond,
+  });
+  if (JSON.stringify(plan.groundTruth) !== JSON.stringify(truth)) return null;
+  const { pulses, moments } = generateReactions(manifest.seed, plan.audience, plan.playByPlay);
+  const times = new Map<string, { start: number; peak: number; end: number; visible: number }>();
+  let next = 0;
+  // generateReactions lists each moment's pulses together, one per market it moved, in moment order.
+  for (const moment of moments) {
+    for (let index = 0; index < moment.markets.length; index += 1) {
+      const pulse = pulses[next++]!;
+      const series = plan.audience.series[pulse.series]!;
+      // The first second the reaction's extra reached the rules' uplift over what was expected then.
+      let visible = pulse.peak;
+      for (let at = pulse.start; at < pulse.peak; at += 1_000) {
+        const extra = pulse.peakExtra * pulseShape(pulse, at);
+        if (extra >= (minUpliftPct / 100) * plan.audience.expectedRate(series, at)) {
+          visible = at;
+          break;
+        }
+      }
+      times.set(`${moment.id}|${series.country}|${series.sport}`, { ...pulse, visible });
+    }
+  }
+  return truth.map((moment) => ({
+    ...moment,
+    markets: moment.markets.map((market) => {
+      const own = times.get(`${moment.id}|${market.country}|${market.sport}`);
+      return own
+        ? { ...market, start: own.start, peak: own.peak, end: own.end, visible: own.visible }
+        : market;
+    }),
+  }));
 }

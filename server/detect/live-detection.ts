@@ -198,12 +198,12 @@ export class LiveDetection {
         maxZeroFill: this.maxZeroFill,
       });
       if (observations.length === 0) continue;
-      const assessments = new Map<number, Assessment>();
+      const judgedNow: Assessment[] = [];
       const events: DetectionEvent[] = [];
       for (const observation of observations) {
         const step = series.detection.update(observation);
-        assessments.set(observation.bucketStart, step.assessment);
-        events.push(...step.events);
+        judgedNow.push(step.assessment);
+        if (step.events.length > 0) events.push(...step.events);
         const { assessment } = step;
         if (storedWindows.has(observation.bucketStart) && !assessment.warmingUp) {
           buckets.push({
@@ -217,16 +217,18 @@ export class LiveDetection {
         }
       }
       judged += observations.length;
-      const drafts = draftsFromEvents({
-        country: series.country,
-        sport: series.sport,
-        detector: series.detection.detectorName,
-        windowMs,
-        events,
-        assessments,
-      });
-      anomalies.push(...drafts.anomalies);
-      ends.push(...drafts.ends);
+      if (events.length > 0) {
+        const drafts = draftsFromEvents({
+          country: series.country,
+          sport: series.sport,
+          detector: series.detection.detectorName,
+          windowMs,
+          events,
+          assessments: new Map(judgedNow.map((assessment) => [assessment.bucketStart, assessment])),
+        });
+        anomalies.push(...drafts.anomalies);
+        ends.push(...drafts.ends);
+      }
       const last = observations[observations.length - 1]!.bucketStart;
       judgedThrough.set(series, last);
       const stored = series.storedLastJudged;

@@ -83,6 +83,51 @@ describe("PeakTracker", () => {
     expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
   });
 
+  it("re-arms after a partial return: a second reaction on the first one's tail is a new peak", () => {
+    // Expected 100: first reaction to +150 %, back down to +60 % (still a peak by the rules), then a second
+    // reaction to +160 %. One anomaly per reaction, the first ended where the second begins.
+    const events = track(
+      new PeakTracker(WINDOW_MS),
+      [0, 80, 150, 120, 90, 70, 60, 60, 110, 160, 120, 10, 0, 0],
+    );
+    expect(
+      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
+    ).toEqual([
+      `peak@${1 * WINDOW_MS}`,
+      `peak-end@${8 * WINDOW_MS}`,
+      `peak@${8 * WINDOW_MS}`,
+      `peak-end@${12 * WINDOW_MS}`,
+    ]);
+  });
+
+  it("does not re-arm on noise around a decaying peak, nor with re-arming off", () => {
+    const decay = [0, 80, 150, 140, 120, 130, 110, 115, 100, 90, 95, 80, 70, 75, 60, 10, 0, 0];
+    const kinds = (tracker: PeakTracker) => track(tracker, decay).map((event) => event.kind);
+    expect(kinds(new PeakTracker(WINDOW_MS))).toEqual(["peak", "peak-end"]);
+    const rebound = [0, 80, 150, 120, 90, 70, 60, 60, 110, 160, 120, 10, 0, 0];
+    expect(track(new PeakTracker(WINDOW_MS, { rearmDropShare: 0 }), rebound).map((e) => e.kind)).toEqual([
+      "peak",
+      "peak-end",
+    ]);
+  });
+
+  it("holds a cooldown after a drop ends, so the recovery from an outage is not a peak", () => {
+    const events = track(
+      new PeakTracker(WINDOW_MS),
+      [0, -80, -80, -80, 0, 0, 60, 70, 0, 0, 0, 0, 0, 0, 0, 80],
+    );
+    expect(events.map((event) => event.kind)).toEqual(["drop", "drop-end", "peak"]);
+    expect(events[2]).toMatchObject({ bucketStart: 15 * WINDOW_MS });
+  });
+
+  it("confirms a weak crossing when the next window stays clearly elevated, even a little under the rule", () => {
+    const weak = (index: number, uplift: number, score: number) =>
+      assessment(index, uplift, { score, isPeak: score >= 0.5 });
+    const tracker = new PeakTracker(WINDOW_MS);
+    const events = [weak(0, 0, 0), weak(1, 45, 0.52), weak(2, 38, 0.45)].flatMap((a) => tracker.track(a));
+    expect(events).toMatchObject([{ kind: "peak", bucketStart: WINDOW_MS, detectedAt: 2 * WINDOW_MS }]);
+  });
+
   it("records drops separately from peaks", () => {
     const events = track(new PeakTracker(WINDOW_MS), [0, -60, -80, -50, -5, 0, 0]);
     expect(events.map((event) => event.kind)).toEqual(["drop", "drop-end"]);

@@ -28,6 +28,9 @@ export interface PeakEndEvent {
 
 export type DetectionEvent = PeakEvent | PeakEndEvent;
 
+/** Most buckets raise nothing: one shared empty answer instead of a new array per bucket. */
+const NO_EVENTS: readonly DetectionEvent[] = Object.freeze([]);
+
 export interface PeakTrackerState {
   phase: "normal" | "peak" | "drop";
   startedAt: number;
@@ -38,6 +41,10 @@ export interface PeakTrackerState {
   awaitingConfirmation: boolean;
   calmRun: number;
   peakCooldownUntil: number;
+  /** Excess over expected of the previous bucket, and the two-bucket average's top and lowest point since. */
+  lastExcess?: number;
+  topExcess?: number;
+  troughExcess?: number;
 }
 
 export class PeakTracker {
@@ -65,7 +72,8 @@ export class PeakTracker {
   }
 
   toJSON(): PeakTrackerState {
-    return structuredClone(this.state);
+    // Plain numbers, flags and one flat assessment: a spread copy is enough, and far cheaper than a clone.
+    return { ...this.state, extreme: this.state.extreme && { ...this.state.extreme } };
   }
 
   get phase(): PeakTrackerState["phase"] {
@@ -73,8 +81,8 @@ export class PeakTracker {
   }
 
   /** Feeds one assessment (in time order); returns the events it raises, usually none. */
-  track(assessment: Assessment): DetectionEvent[] {
-    if (assessment.warmingUp) return [];
+  track(assessment: Assessment): readonly DetectionEvent[] {
+    if (assessment.warmingUp) return NO_EVENTS;
     switch (this.state.phase) {
       case "normal":
         return this.whileNormal(assessment);
@@ -85,10 +93,10 @@ export class PeakTracker {
     }
   }
 
-  private whileNormal(assessment: Assessment): DetectionEvent[] {
+  private whileNormal(assessment: Assessment): readonly DetectionEvent[] {
     const s = this.state;
     const startsPeak = assessment.isPeak && assessment.bucketStart >= s.peakCooldownUntil;
-    if (!startsPeak && !assessment.isDrop) return [];
+    if (!startsPeak && !assessment.isDrop) return NO_EVENTS;
     Object.assign(s, {
       phase: startsPeak ? "peak" : "drop",
       startedAt: assessment.bucketStart,
@@ -98,11 +106,12 @@ export class PeakTracker {
       fired: false,
       awaitingConfirmation: startsPeak && assessment.score < this.config.confirmBelowScore,
     });
+    this.resetExcess(assessment);
     if (!startsPeak || (this.config.fireOn === "first-crossing" && !s.awaitingConfirmation)) {
       s.fired = true;
       return [eventFrom(startsPeak ? "peak" : "drop", assessment, assessment.bucketStart)];
     }
-    return [];
+    return NO_EVENTS;
   }
 
   private whileInPeak(assessment: Assessment): DetectionEvent[] {
@@ -111,7 +120,7 @@ export class PeakTracker {
     const top = s.extreme!;
     if (s.awaitingConfirmation) {
       s.awaitingConfirmation = false;
-      if (!assessment.isPeak) {
+      if (assessment.score < this.config.confirmHoldScore) {
         Object.assign(s, { phase: "normal", buckets: 0, extreme: null, calmRun: 0 });
         return [];
       }
@@ -119,6 +128,20 @@ export class PeakTracker {
         s.fired = true;
         events.push(eventFrom("peak", top, assessment.bucketStart));
       }
+    }
+    if (s.fired && this.config.rearmDropShare > 0 && this.risesAgain(assessment)) {
+      // A second reaction on the tail of the first: end this peak and start a new one at this bucket.
+      events.push(this.end("peak-end", assessment.bucketStart));
+      Object.assign(s, {
+        phase: "peak",
+        startedAt: assessment.bucketStart,
+        buckets: 1,
+        extreme: assessment,
+        fired: true,
+      });
+      this.resetExcess(assessment);
+      events.push(eventFrom("peak", assessment, assessment.bucketStart));
+      return events;
     }
     s.buckets += 1;
     if (assessment.upliftPct > top.upliftPct) s.extreme = assessment;
@@ -135,12 +158,54 @@ export class PeakTracker {
     return events;
   }
 
-  private whileInDrop(assessment: Assessment): DetectionEvent[] {
+  /**
+   * Follows the excess over expected (two-bucket average) through a fired peak: true when, after falling
+   * rearmDropShare below its top, this bucket rises above that lowest point by more than Poisson noise and
+   * rearmMinRisePct of expected, and is a peak by the rules.
+   */
+  private risesAgain(assessment: Assessment): boolean {
+    const s = this.state;
+    const excess = assessment.observed - assessment.expectedViewers;
+    const smoothed = s.lastExcess === undefined ? excess : (excess + s.lastExcess) / 2;
+    s.lastExcess = excess;
+    const top = Math.max(s.topExcess ?? smoothed, smoothed);
+    const armed = s.troughExcess !== undefined && s.troughExcess <= (1 - this.config.rearmDropShare) * top;
+    if (armed && assessment.isPeak) {
+      // This bucket against the smoothed lowest point: no extra window of lag for the second reaction.
+      const rise = excess - s.troughExcess!;
+      const noise = Math.sqrt(Math.max(assessment.observed, 1));
+      if (
+        rise >= this.config.rearmRiseSigmas * noise &&
+        rise >= (this.config.rearmMinRisePct / 100) * Math.max(assessment.expectedViewers, 1)
+      ) {
+        return true;
+      }
+    }
+    if (smoothed >= top) {
+      s.topExcess = smoothed;
+      s.troughExcess = undefined;
+    } else {
+      s.troughExcess = Math.min(s.troughExcess ?? smoothed, smoothed);
+    }
+    return false;
+  }
+
+  private resetExcess(assessment: Assessment): void {
+    const s = this.state;
+    const excess = assessment.observed - assessment.expectedViewers;
+    s.lastExcess = excess;
+    s.topExcess = excess;
+    s.troughExcess = undefined;
+  }
+
+  private whileInDrop(assessment: Assessment): readonly DetectionEvent[] {
     const s = this.state;
     s.buckets += 1;
     if (assessment.upliftPct < s.extreme!.upliftPct) s.extreme = assessment;
     s.calmRun = assessment.upliftPct > -this.config.releaseUpliftPct ? s.calmRun + 1 : 0;
-    if (s.calmRun < this.config.releaseBuckets) return [];
+    if (s.calmRun < this.config.releaseBuckets) return NO_EVENTS;
+    // The way back up from a drop (an outage ending) is not a moment: the same cooldown as after a peak.
+    s.peakCooldownUntil = assessment.bucketStart + (this.config.cooldownBuckets + 1) * this.windowMs;
     return [this.end("drop-end", assessment.bucketStart)];
   }
 

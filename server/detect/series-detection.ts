@@ -12,7 +12,7 @@ export interface SeriesDetectionState {
 
 export interface SeriesStep {
   assessment: Assessment;
-  events: DetectionEvent[];
+  events: readonly DetectionEvent[];
 }
 
 export class SeriesDetection {
@@ -27,6 +27,11 @@ export class SeriesDetection {
 
   get detectorName(): Detector["name"] {
     return this.detector.name;
+  }
+
+  /** The de-dup phase after the last update: normal, inside a peak, or inside a drop. */
+  get phase(): PeakTracker["phase"] {
+    return this.tracker.phase;
   }
 
   update(bucket: BucketObservation): SeriesStep {

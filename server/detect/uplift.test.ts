@@ -74,7 +74,42 @@ describe("UpliftDetector", () => {
       (assessments[300]!.observed - assessments[300]!.expectedViewers) / assessments[300]!.sigma,
     ).toBeGreaterThan(5);
     expect(peakIndexes(assessments)).toEqual([]);
-    expect(peakIndexes(run(new UpliftDetector({}, { minUpliftPct: 20 }), series))).toContain(300);
+    expect(peakIndexes(run(new UpliftDetector({}, { minUpliftPct: 20, minRisePct: 20 }), series))).toContain(
+      300,
+    );
+  });
+
+  it("does not fire on a session's live ramp (traffic tripling over 10 minutes), but on a sudden rise", () => {
+    // A session going live: ×3 over 60 windows, then steady, with ±√level noise. A reaction: +100 % at once.
+    const level = (index: number) => 200 * (index < 200 ? 1 : index < 260 ? 1 + (2 * (index - 200)) / 60 : 3);
+    const ramp = Array.from({ length: 400 }, (_, index) =>
+      at(index, Math.round(level(index) + (index % 2 ? 1 : -1) * Math.sqrt(level(index)))),
+    );
+    expect(peakIndexes(run(new UpliftDetector(), ramp))).toEqual([]);
+    const sudden = ramp.map((bucket, index) =>
+      index >= 330 && index < 336 ? { ...bucket, observed: bucket.observed * 2 } : bucket,
+    );
+    expect(peakIndexes(run(new UpliftDetector(), sudden))[0]).toBe(330);
+    // Without the rise rule the lagging baseline calls the ramp itself a peak.
+    expect(peakIndexes(run(new UpliftDetector({}, { minRisePct: 0 }), ramp)).length).toBeGreaterThan(0);
+  });
+
+  it("keeps the band near count noise on a series with frequent reactions, so each one fires", () => {
+    // A reaction (+50 % for 6 windows) every 3 minutes on 150 actions per window: a third of the windows.
+    const peaks = Array.from({ length: 40 }, (_, k) => ({
+      atBucket: 100 + 18 * k,
+      buckets: 6,
+      upliftPct: 50,
+    }));
+    const series = syntheticSeries({ buckets: 820, baseViewers: 150, peaks, seed: 12 });
+    const assessments = run(new UpliftDetector(), series);
+    const late = assessments.slice(410);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(mean(late.map((a) => a.sigma))).toBeLessThan(1.3 * Math.sqrt(150));
+    expect(mean(late.map((a) => a.expectedViewers))).toBeLessThan(150 * 1.08);
+    const firsts = peaks.filter((peak) => peak.atBucket >= 410).map((peak) => peak.atBucket);
+    const caught = firsts.filter((index) => assessments[index]!.isPeak).length;
+    expect(caught / firsts.length).toBeGreaterThan(0.8);
   });
 
   it("marks a drop as a drop, never as a peak", () => {

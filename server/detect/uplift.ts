@@ -27,22 +27,34 @@ export function judgeBucket(
 ): Assessment {
   const { expectation } = step;
   const upliftPct = upliftPctOf(bucket.observed, expectation.expectedViewers);
+  const riseScore =
+    rules.minRisePct <= 0 || step.recentViewers === null
+      ? 1
+      : thresholdScore(
+          ((bucket.observed - step.recentViewers) / Math.max(expectation.expectedViewers, 1)) * 100,
+          rules.minRisePct,
+        );
   const score = step.warmingUp
     ? 0
     : Math.min(
         marginScore,
         thresholdScore(upliftPct, rules.minUpliftPct),
         thresholdScore(bucket.observed, rules.minVolume),
+        riseScore,
       );
   const isDrop =
     !step.warmingUp &&
     expectation.expectedViewers >= rules.minVolume &&
     upliftPct <= -rules.minDropPct &&
     bucket.observed < expectation.lowerViewers;
+  // Fields spelled out rather than spread: this runs for every bucket of every series.
   return {
     bucketStart: bucket.bucketStart,
     observed: bucket.observed,
-    ...expectation,
+    expectedViewers: expectation.expectedViewers,
+    lowerViewers: expectation.lowerViewers,
+    upperViewers: expectation.upperViewers,
+    sigma: expectation.sigma,
     upliftPct,
     score,
     isPeak: score >= 0.5,

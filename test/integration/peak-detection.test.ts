@@ -5,6 +5,7 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ANOMALY_CHANNEL, parseNotice, type AnomalyNotice } from "../../server/detect/anomaly-channel";
+import { BAND_CHANNEL, parseBandChanges, type BandChange } from "../../server/detect/band-channel";
 import { detectionConfig } from "../../server/detect/config";
 import { LiveDetection } from "../../server/detect/live-detection";
 import { syntheticSeries, type SyntheticSeriesSpec } from "../../server/detect/synthetic-series";
@@ -295,6 +296,39 @@ describe("peak detection in the live path", () => {
     expect(await database.db.trafficBucket.count({ where: { expected: { not: null } } })).toBeGreaterThan(
       690,
     );
+  });
+
+  it("announces each judged bucket's band with a new seq, so live clients get the band without a re-read", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const announced: BandChange[] = [];
+    client.on("notification", (message) => announced.push(...parseBandChanges(message.payload ?? "")));
+    await client.query(`LISTEN ${BAND_CHANNEL}`);
+    const spec: SyntheticSeriesSpec = { buckets: 120, baseViewers: 60, seed: 3 };
+    await newWorker().handle(partitionBatches(0, [{ country: "NL", sport: "judo", spec }], 20));
+
+    const judged = await database.db.trafficBucket.findMany({
+      where: { country: "NL", sport: "judo", expected: { not: null } },
+      orderBy: { bucketStart: "asc" },
+    });
+    expect(judged.length).toBeGreaterThan(90);
+    await expect.poll(() => announced.length).toBe(judged.length);
+    const byStart = new Map(announced.map((change) => [change[2], change]));
+    for (const bucket of judged) {
+      const change = byStart.get(bucket.bucketStart.getTime())!;
+      expect(change.slice(0, 2)).toEqual(["NL", "judo"]);
+      expect(change.slice(3, 6)).toEqual([bucket.expected, bucket.expectedLow, bucket.expectedHigh]);
+      // The bucket's seq is the one announced: a client resuming after an older id reads it again.
+      expect(change[6]).toBe(Number(bucket.seq));
+    }
+    // Judging moved each bucket's seq past those of the warm-up buckets counted in the same first batch.
+    const warmUp = await database.db.trafficBucket.findMany({
+      where: { country: "NL", sport: "judo", bucketStart: { lt: judged[0]!.bucketStart } },
+    });
+    expect(warmUp.length).toBeGreaterThan(0);
+    const judgedSeqs = judged.map((bucket) => Number(bucket.seq));
+    expect(Math.min(...judgedSeqs)).toBeGreaterThan(Math.max(...warmUp.map((bucket) => Number(bucket.seq))));
+    await client.end();
   });
 
   it("serves anomalies and bands to the dashboard, and answers 400 to a bad query", async () => {
