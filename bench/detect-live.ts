@@ -65,6 +65,8 @@ function cpuPerBucket(detector: (typeof DETECTOR_NAMES)[number]) {
         lastJudged: lastJudged[index]!,
         lastFinal: observation.bucketStart,
         counts: new Map([[observation.bucketStart, observation.observed]]),
+        // The action mix as traffic_bucket holds it: about two in five actions are engaged ones.
+        engaged: new Map([[observation.bucketStart, Math.round(observation.observed * 0.4)]]),
         windowMs: WINDOW_MS,
         maxZeroFill: 8_640,
       });

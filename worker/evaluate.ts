@@ -22,6 +22,7 @@ import {
   reactionMarketTimes,
   truthIntervals,
 } from "../server/detect/games-truth";
+import { SessionRamps, withSessionRamps } from "../server/detect/session-ramps";
 import { DETECTOR_NAMES, type DetectorName } from "../server/detect/types";
 import { actionsFileOf, readGames, readLines } from "../server/replay/games-files";
 
@@ -88,13 +89,18 @@ async function main(): Promise<void> {
   let unreadable = 0;
   for await (const line of readLines(await actionsFileOf(values.games))) {
     try {
-      const action = JSON.parse(line) as { country: string; sport: string; ts: number };
-      counter.add(action.country, action.sport, action.ts);
+      const action = JSON.parse(line) as { country: string; sport: string; ts: number; type?: string };
+      counter.add(action.country, action.sport, action.ts, action.type);
     } catch {
       unreadable += 1;
     }
   }
-  const series = counter.series();
+  // The schedule's ramps and the action mix, as the live path has them (see session-ramps.ts, uplift.ts).
+  const series = withSessionRamps(
+    counter.series(),
+    new SessionRamps(games.sessions, detectionConfig(base).sessionRamps),
+    windowMs,
+  );
   const timed = reactionMarketTimes(manifest, games.groundTruth, rules.minUpliftPct);
   const strict = truthIntervals(timed ?? games.groundTruth, rules, series);
   const truth = foldRisingReactions(strict, windowMs);

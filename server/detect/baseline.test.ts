@@ -124,3 +124,26 @@ describe("Baseline", () => {
     expect(feed(restored, series.slice(300))).toEqual(feed(original, series.slice(300)));
   });
 });
+
+describe("Baseline through a long excursion", () => {
+  // An audience growing by 1 a window (a session filling up), then a five-minute outage, then back.
+  const noise = [0, 6, -5, 9, -8, 3, -2];
+  const observed = (index: number) => {
+    if (index < 200) return 100 + noise[index % 7]!;
+    if (index < 300) return 100 + (index - 200) + noise[index % 7]!;
+    return index < 330 ? 15 + noise[index % 7]! : 200 + noise[index % 7]!;
+  };
+
+  it("holds its level where the excursion began instead of carrying on along the trend", () => {
+    const baseline = new Baseline();
+    const expected: number[] = [];
+    for (let index = 0; index < 331; index += 1) {
+      expected.push(
+        baseline.update({ bucketStart: index * 10_000, observed: observed(index) }).expectation
+          .expectedViewers,
+      );
+    }
+    // The level the outage found, against what is expected when it ends: the trend did not run on under it.
+    expect(Math.abs(expected[330]! / expected[300]! - 1)).toBeLessThan(0.03);
+  });
+});

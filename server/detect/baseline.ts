@@ -31,6 +31,14 @@ export interface BaselineState {
   recent: number[];
   recentNext: number;
   profile: SeasonalProfileState;
+  /** The session ramp (see session-ramps.ts) the previous bucket was in; absent in states from before. */
+  ramp?: number;
+  /**
+   * Expected engaged and total actions per bucket (gain mixAlpha, normal buckets only): their ratio is the
+   * series' usual engaged share. Absent until a bucket with a known mix was seen.
+   */
+  mixEngaged?: number;
+  mixTotal?: number;
 }
 
 export interface BaselineStep {
@@ -43,6 +51,8 @@ export interface BaselineStep {
    * much history: what a sudden rise is measured from.
    */
   recentViewers: number | null;
+  /** The series' usual share of engaged actions before this bucket, or null when no mix was seen yet. */
+  engagedShare: number | null;
   warmingUp: boolean;
 }
 
@@ -86,10 +96,23 @@ export class Baseline {
       state.sigma = MEDIAN_AD_TO_SIGMA * medianAbsoluteDeviation(this.recentValues(), state.level);
       state.trend = 0;
       this.profile.observe(bucket.bucketStart, bucket.observed);
-      return { expectation, isOutlier: false, warmingUp: true, recentViewers: null };
+      this.learnMix(bucket);
+      return {
+        expectation,
+        isOutlier: false,
+        warmingUp: true,
+        recentViewers: null,
+        engagedShare: null,
+      };
     }
+    const engagedShare = this.engagedShare();
 
     const recentViewers = this.recentMedian() * factor;
+    // An audience gathering for (or leaving) a session the schedule announced: follow it faster and learn its
+    // rises at full gain, then forget its slope once the ramp is over so the level does not overshoot.
+    const ramp = bucket.sessionRamp ?? 0;
+    if (ramp === 0 && (state.ramp ?? 0) !== 0) state.trend = 0;
+    state.ramp = ramp;
     const forecastLevel = state.level + config.trendDamping * state.trend;
     const expectation = this.expectation(forecastLevel, factor);
     const scale = expectation.sigma / factor;
@@ -110,12 +133,15 @@ export class Baseline {
 
     // Rises are learned at a lower gain than falls: reactions are frequent and only ever upwards, so an even
     // gain would lift the level through a busy session; the expectation corrects the bias this leaves.
-    const riseGain = residual > 0 ? config.levelRiseGain : 1;
-    const levelStep = config.levelAlpha * gain * riseGain * clipped;
-    state.level = Math.max(0, forecastLevel + levelStep);
+    const riseGain = residual > 0 && ramp === 0 ? config.levelRiseGain : 1;
+    const levelStep = (ramp === 0 ? config.levelAlpha : config.rampLevelAlpha) * gain * riseGain * clipped;
+    // An excursion (a reaction, an outage) holds the level where it was rather than carrying on along the
+    // trend: a slope that was small before it would otherwise walk the level far away in a long one.
+    state.level = Math.max(0, (isOutlier ? state.level : forecastLevel) + levelStep);
     // The trend learns from normal buckets only: small steps during a long peak or outage would otherwise add
     // up into a slope that walks the baseline to the excursion.
-    state.trend = config.trendDamping * state.trend + (isOutlier ? 0 : config.trendBeta * levelStep);
+    const trendBeta = ramp === 0 ? config.trendBeta : config.rampTrendBeta;
+    state.trend = config.trendDamping * state.trend + (isOutlier ? 0 : trendBeta * levelStep);
     // The scale follows the lower quartile of the residuals (a quarter of normal buckets fall more than 0.6745
     // sigma below expected): reactions inflate the upper side only, so the band stays as narrow as the noise.
     if (!isOutlier) {
@@ -133,8 +159,31 @@ export class Baseline {
     if (state.outlierRun >= config.maxOutlierBuckets || -state.outlierRun >= config.maxDropBuckets) {
       this.acceptNewLevel();
     }
-    if (!isOutlier) this.profile.observe(bucket.bucketStart, bucket.observed);
-    return { expectation, isOutlier, warmingUp: false, recentViewers };
+    if (!isOutlier) {
+      this.profile.observe(bucket.bucketStart, bucket.observed);
+      this.learnMix(bucket);
+    }
+    return { expectation, isOutlier, warmingUp: false, recentViewers, engagedShare };
+  }
+
+  /** The usual engaged share of the series' actions, or null before any bucket with a known mix. */
+  private engagedShare(): number | null {
+    const { mixEngaged, mixTotal } = this.state;
+    if (mixEngaged === undefined || mixTotal === undefined || !(mixTotal > 0)) return null;
+    return mixEngaged / mixTotal;
+  }
+
+  private learnMix(bucket: BucketObservation): void {
+    if (bucket.engaged === undefined) return;
+    const { state } = this;
+    if (state.mixEngaged === undefined || state.mixTotal === undefined) {
+      state.mixEngaged = bucket.engaged;
+      state.mixTotal = bucket.observed;
+      return;
+    }
+    const gain = this.config.mixAlpha;
+    state.mixEngaged += gain * (bucket.engaged - state.mixEngaged);
+    state.mixTotal += gain * (bucket.observed - state.mixTotal);
   }
 
   /** A long excursion is a new normal (a match started, a feed went dark): restart from the recent median. */

@@ -49,6 +49,14 @@ export const baselineConfigSchema = z.object({
   /** Days of history before the daily profile starts to count; it is fully blended in at twice this. */
   seasonMinDays: z.number().positive().default(2),
   seasonGain: z.number().gt(0).max(1).default(0.3),
+  /**
+   * Gains of level and trend while the session schedule expects a ramp (an audience gathering for a session
+   * or leaving one): high enough to follow it within a minute, so the ramp itself is neither a peak nor a drop.
+   */
+  rampLevelAlpha: z.number().gt(0).lt(1).default(0.2),
+  rampTrendBeta: z.number().gt(0).lt(1).default(0.2),
+  /** Gain of the expected action mix (the engaged share of actions), learned from normal buckets. */
+  mixAlpha: z.number().gt(0).lt(1).default(0.02),
 });
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;
 
@@ -64,6 +72,12 @@ export const upliftConfigSchema = z.object({
   minRisePct: z.number().min(0).default(30),
   /** A drop is at least this much below expected (with expected at least minVolume). */
   minDropPct: z.number().gt(0).max(100).default(40),
+  /**
+   * When the action mix is known: at least this share (in %) of the actions above expected must be engaged
+   * ones (video starts, live-blog opens, shares) beyond the series' usual engaged share. An audience reacting
+   * watches and shares; a bot burst or a push notification adds page views. 0 turns it off.
+   */
+  minEngagedSharePct: z.number().min(0).max(100).default(20),
 });
 export type UpliftConfig = z.infer<typeof upliftConfigSchema>;
 
@@ -112,12 +126,23 @@ export const peakTrackerConfigSchema = z.object({
 });
 export type PeakTrackerConfig = z.infer<typeof peakTrackerConfigSchema>;
 
+export const sessionRampConfigSchema = z.object({
+  /** An audience starts gathering this many minutes before a session of its sport starts… */
+  beforeMinutes: z.number().min(0).default(10),
+  /** …is still settling this many minutes after… */
+  settleMinutes: z.number().min(0).default(1),
+  /** …and leaves over this many minutes after the session ends. */
+  afterMinutes: z.number().min(0).default(15),
+});
+export type SessionRampConfig = z.infer<typeof sessionRampConfigSchema>;
+
 export const detectionConfigSchema = z.object({
   detector: z.enum(DETECTOR_NAMES).default("uplift"),
   baseline: baselineConfigSchema.prefault({}),
   uplift: upliftConfigSchema.prefault({}),
   forest: forestConfigSchema.prefault({}),
   tracker: peakTrackerConfigSchema.prefault({}),
+  sessionRamps: sessionRampConfigSchema.prefault({}),
 });
 export type DetectionConfig = z.infer<typeof detectionConfigSchema>;
 export type DetectionConfigInput = z.input<typeof detectionConfigSchema>;

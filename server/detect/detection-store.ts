@@ -13,6 +13,7 @@ import {
   type InsertedPeak,
 } from "./candidate-store";
 import type { SeriesDetectionState } from "./series-detection";
+import type { ScheduledSession } from "./session-ramps";
 
 export interface StoredDetectorState {
   country: string;
@@ -55,15 +56,49 @@ export async function loadDetectorStates(
 }
 
 /** Stored actions per series and window in (after, upTo], oldest first. */
+/**
+ * Sessions of these sports overlapping [from, to] in every games loaded: the schedule whose ramps the
+ * baseline expects (see session-ramps.ts).
+ */
+export async function readSessionSchedule(
+  db: Db,
+  sports: readonly string[],
+  from: number,
+  to: number,
+): Promise<ScheduledSession[]> {
+  if (sports.length === 0) return [];
+  const rows = await db.$queryRaw<{ sport: string; starts_ms: number; ends_ms: number }[]>`
+    SELECT sport, (extract(epoch FROM starts_at) * 1000)::float8 AS starts_ms,
+           (extract(epoch FROM ends_at) * 1000)::float8 AS ends_ms
+    FROM games_session
+    WHERE sport = ANY(${[...sports]}::text[])
+      AND ends_at >= to_timestamp(${from} / 1000.0) AND starts_at <= to_timestamp(${to} / 1000.0)`;
+  return rows.map((row) => ({
+    sport: row.sport,
+    startsAt: Number(row.starts_ms),
+    endsAt: Number(row.ends_ms),
+  }));
+}
+
+/** A series' stored final windows: actions, and the engaged ones among them (the action mix). */
+export interface FinalCounts {
+  actions: Map<number, number>;
+  /** Video starts, live-blog opens and shares per window. */
+  engaged: Map<number, number>;
+}
+
 export async function readFinalCounts(
   db: Db,
   series: readonly (SeriesKey & { after: number })[],
   upTo: number,
-): Promise<Map<string, Map<number, number>>> {
-  const counts = new Map<string, Map<number, number>>();
+): Promise<Map<string, FinalCounts>> {
+  const counts = new Map<string, FinalCounts>();
   if (series.length === 0) return counts;
-  const rows = await db.$queryRaw<{ country: string; sport: string; ms: number; actions: number }[]>`
-    SELECT b.country, b.sport, (extract(epoch FROM b.bucket_start) * 1000)::float8 AS ms, b.actions
+  const rows = await db.$queryRaw<
+    { country: string; sport: string; ms: number; actions: number; engaged: number }[]
+  >`
+    SELECT b.country, b.sport, (extract(epoch FROM b.bucket_start) * 1000)::float8 AS ms, b.actions,
+           (b.video_starts + b.live_blog_opens + b.shares)::int AS engaged
     FROM unnest(${series.map((s) => s.country)}::text[], ${series.map((s) => s.sport)}::text[],
                 ${series.map((s) => s.after)}::float8[]) AS k(country, sport, after_ms)
     JOIN traffic_bucket b ON b.country = k.country AND b.sport = k.sport
@@ -71,8 +106,9 @@ export async function readFinalCounts(
   for (const row of rows) {
     const key = `${row.country}|${row.sport}`;
     let series = counts.get(key);
-    if (!series) counts.set(key, (series = new Map()));
-    series.set(Number(row.ms), row.actions);
+    if (!series) counts.set(key, (series = { actions: new Map(), engaged: new Map() }));
+    series.actions.set(Number(row.ms), row.actions);
+    series.engaged.set(Number(row.ms), row.engaged);
   }
   return counts;
 }

@@ -73,3 +73,28 @@ describe("bucketsToJudge", () => {
     ]);
   });
 });
+
+describe("bucketsToJudge with the action mix", () => {
+  it("hands each window's engaged actions on, zero for a window without a row", () => {
+    const W = 10_000;
+    const { observations } = bucketsToJudge({
+      lastJudged: 0,
+      lastFinal: 3 * W,
+      counts: new Map([
+        [W, 10],
+        [3 * W, 30],
+      ]),
+      engaged: new Map([
+        [W, 4],
+        [3 * W, 12],
+      ]),
+      windowMs: W,
+      maxZeroFill: 100,
+    });
+    expect(observations).toEqual([
+      { bucketStart: W, observed: 10, engaged: 4 },
+      { bucketStart: 2 * W, observed: 0, engaged: 0 },
+      { bucketStart: 3 * W, observed: 30, engaged: 12 },
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ export function lastFinalBucketStart(watermark: number, windowMs: number): numbe
 
 export interface BucketsToJudge {
   /** Final buckets in time order, zeros included; empty when nothing new is final. */
-  observations: { bucketStart: number; observed: number }[];
+  observations: { bucketStart: number; observed: number; engaged?: number; sessionRamp?: number }[];
   /** Window starts that had a stored row (only those get an expected band written). */
   stored: Set<number>;
 }
@@ -26,15 +26,19 @@ export function bucketsToJudge(options: {
   lastFinal: number;
   /** Stored actions per window start, for windows after lastJudged (others are ignored). */
   counts: ReadonlyMap<number, number>;
+  /** Engaged actions per stored window, when the mix is known (a window without a row engaged none). */
+  engaged?: ReadonlyMap<number, number>;
   windowMs: number;
   maxZeroFill: number;
 }): BucketsToJudge {
-  const { lastJudged, lastFinal, counts, windowMs, maxZeroFill } = options;
+  const { lastJudged, lastFinal, counts, engaged, windowMs, maxZeroFill } = options;
+  const observation = (bucketStart: number, observed: number) =>
+    engaged ? { bucketStart, observed, engaged: engaged.get(bucketStart) ?? 0 } : { bucketStart, observed };
   if (lastJudged !== null && lastFinal === lastJudged + windowMs) {
     // The usual live step: exactly one new final window. No key lists to sort, no silence to jump.
     const observed = counts.get(lastFinal);
     return {
-      observations: [{ bucketStart: lastFinal, observed: observed ?? 0 }],
+      observations: [observation(lastFinal, observed ?? 0)],
       stored: observed === undefined ? new Set() : new Set([lastFinal]),
     };
   }
@@ -58,10 +62,10 @@ export function bucketsToJudge(options: {
     const silenceEnd = Math.min(nextStored, lastFinal + windowMs);
     if ((silenceEnd - start) / windowMs > maxZeroFill) start = silenceEnd - maxZeroFill * windowMs;
     if (start === nextStored) {
-      observations.push({ bucketStart: start, observed: counts.get(start)! });
+      observations.push(observation(start, counts.get(start)!));
       next += 1;
     } else {
-      observations.push({ bucketStart: start, observed: 0 });
+      observations.push(observation(start, 0));
     }
   }
   return { observations, stored };

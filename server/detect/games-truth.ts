@@ -141,6 +141,8 @@ export function foldRisingReactions(
 /** Counts actions into fixed windows for a set of markets over [start, end). */
 export class MarketCounter {
   private readonly counts = new Map<string, Float64Array>();
+  /** Engaged actions (anything but a page view) per window: the action mix the live path also reads. */
+  private readonly engaged = new Map<string, Float64Array>();
   private readonly windows: number;
   outside = 0;
 
@@ -151,25 +153,40 @@ export class MarketCounter {
     private readonly windowMs: number,
   ) {
     this.windows = Math.ceil((end - start) / windowMs);
-    for (const market of markets)
+    for (const market of markets) {
       this.counts.set(`${market.country}|${market.sport}`, new Float64Array(this.windows));
+      this.engaged.set(`${market.country}|${market.sport}`, new Float64Array(this.windows));
+    }
   }
 
-  add(country: string, sport: string, ts: number): void {
+  /** Counts one action; `type` (page_view, video_start, …) is optional: without it the mix stays unknown. */
+  add(country: string, sport: string, ts: number, type?: string): void {
     const index = Math.floor((ts - this.start) / this.windowMs);
-    const series = this.counts.get(`${country}|${sport}`);
-    if (!series || index < 0 || index >= this.windows) this.outside += 1;
-    else series[index]! += 1;
+    const key = `${country}|${sport}`;
+    const series = this.counts.get(key);
+    if (!series || index < 0 || index >= this.windows) {
+      this.outside += 1;
+      return;
+    }
+    series[index]! += 1;
+    if (type !== undefined) {
+      this.typed = true;
+      if (type !== "page_view") this.engaged.get(key)![index]! += 1;
+    }
   }
+
+  private typed = false;
 
   series(): MarketSeries[] {
     return this.markets.map((market) => {
       const counts = this.counts.get(`${market.country}|${market.sport}`)!;
+      const engaged = this.engaged.get(`${market.country}|${market.sport}`)!;
       return {
         ...market,
         buckets: Array.from(counts, (observed, index) => ({
           bucketStart: this.start + index * this.windowMs,
           observed,
+          ...(this.typed ? { engaged: engaged[index]! } : {}),
         })),
       };
     });

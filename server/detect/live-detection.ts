@@ -11,6 +11,7 @@ import type { DetectionEvent } from "./peak-tracker";
 import {
   loadDetectorStates,
   readFinalCounts,
+  readSessionSchedule,
   StaleDetectorStateError,
   writeDetection,
   type DetectorStateWrite,
@@ -19,6 +20,7 @@ import {
 } from "./detection-store";
 import { bucketsToJudge, lastFinalBucketStart } from "./final-buckets";
 import { SeriesDetection } from "./series-detection";
+import { SessionRamps } from "./session-ramps";
 import type { Assessment } from "./types";
 
 /** What the traffic stage reports after a partition batch committed. */
@@ -67,6 +69,22 @@ interface LiveSeries {
   storedLastJudged: number | null;
 }
 
+/** The session schedule read from Postgres, for some sports over some span of event time. */
+interface LoadedSchedule {
+  ramps: SessionRamps;
+  sports: Set<string>;
+  from: number;
+  to: number;
+  /** Wall-clock ms of the read: a games loaded later (npm run games:load) is picked up within a minute. */
+  readAt: number;
+}
+
+/** Wall-clock ms after which the schedule is read again. */
+const SCHEDULE_REFRESH_MS = 60_000;
+
+/** How much event time around the windows to judge one schedule read covers (sessions are few). */
+const SCHEDULE_MARGIN_MS = 6 * 3_600_000;
+
 interface PartitionSeries {
   series: Map<string, LiveSeries>;
   lastFinal: number;
@@ -86,6 +104,7 @@ export class LiveDetection {
   private readonly windowMs: number;
   private readonly maxZeroFill: number;
   private readonly checkpointMs: number;
+  private schedule: LoadedSchedule | null = null;
 
   constructor(private readonly options: LiveDetectionOptions) {
     this.windowMs = options.config.baseline.windowSeconds * 1000;
@@ -164,6 +183,29 @@ export class LiveDetection {
     return partition;
   }
 
+  /**
+   * The session schedule covering these sports over [from, to]; read again when it does not, or when it is a
+   * minute old (a games loaded meanwhile).
+   */
+  private async sessionRamps(sports: readonly string[], from: number, to: number): Promise<SessionRamps> {
+    const loaded = this.schedule;
+    if (
+      loaded &&
+      loaded.from <= from &&
+      loaded.to >= to &&
+      Date.now() - loaded.readAt < SCHEDULE_REFRESH_MS &&
+      sports.every((sport) => loaded.sports.has(sport))
+    ) {
+      return loaded.ramps;
+    }
+    const wanted = new Set([...sports, ...(loaded?.sports ?? [])]);
+    const span = { from: from - SCHEDULE_MARGIN_MS, to: to + SCHEDULE_MARGIN_MS };
+    const sessions = await readSessionSchedule(this.options.db, [...wanted], span.from, span.to);
+    const ramps = new SessionRamps(sessions, this.options.config.sessionRamps);
+    this.schedule = { ramps, sports: wanted, ...span, readAt: Date.now() };
+    return ramps;
+  }
+
   private async judge(partitionId: number, partition: PartitionSeries, lastFinal: number): Promise<void> {
     const { options, windowMs } = this;
     const due = [...partition.series.values()].filter(
@@ -181,6 +223,12 @@ export class LiveDetection {
       lastFinal,
     );
 
+    const ramps = await this.sessionRamps(
+      due.map((series) => series.sport),
+      Math.min(...due.map((series) => Math.max(series.lastJudged ?? earliest, earliest))),
+      lastFinal,
+    );
+
     const startedAt = process.hrtime.bigint();
     const buckets: JudgedBucket[] = [];
     const states: DetectorStateWrite[] = [];
@@ -190,10 +238,12 @@ export class LiveDetection {
     const checkpointed = new Set<LiveSeries>();
     let judged = 0;
     for (const series of due) {
+      const seriesCounts = counts.get(`${series.country}|${series.sport}`);
       const { observations, stored: storedWindows } = bucketsToJudge({
         lastJudged: series.lastJudged,
         lastFinal,
-        counts: counts.get(`${series.country}|${series.sport}`) ?? new Map(),
+        counts: seriesCounts?.actions ?? new Map(),
+        engaged: seriesCounts?.engaged ?? new Map(),
         windowMs,
         maxZeroFill: this.maxZeroFill,
       });
@@ -201,6 +251,7 @@ export class LiveDetection {
       const judgedNow: Assessment[] = [];
       const events: DetectionEvent[] = [];
       for (const observation of observations) {
+        observation.sessionRamp = ramps.rampAt(series.sport, observation.bucketStart, windowMs);
         const step = series.detection.update(observation);
         judgedNow.push(step.assessment);
         if (step.events.length > 0) events.push(...step.events);

@@ -7,6 +7,16 @@ export interface BucketObservation {
   bucketStart: number;
   /** Actions counted in the window (the chart's viewers). */
   observed: number;
+  /**
+   * Of those, the engaged ones (video starts, live-blog opens, shares), when the action mix is known: an
+   * audience reacting engages, a bot or a push notification mostly loads pages. Unset: counts only.
+   */
+  engaged?: number;
+  /**
+   * What the session schedule of the series' sport expects now (see session-ramps.ts): 1 while an audience
+   * gathers for a session about to start, -1 while it leaves one that ended, 0 or unset otherwise.
+   */
+  sessionRamp?: number;
 }
 
 /** What the baseline expected for a bucket, before seeing it, with its uncertainty band. */

@@ -138,3 +138,40 @@ describe("UpliftDetector", () => {
     ).toEqual([true, true, true]);
   });
 });
+
+describe("the action-mix rule", () => {
+  // 100 actions a window, 40 of them engaged (video starts, live-blog opens, shares), with count noise.
+  const quiet = (index: number): BucketObservation => {
+    const noise = [0, 6, -5, 9, -8, 3, -2][index % 7]!;
+    return { ...at(index, 100 + noise), engaged: 40 + Math.round(noise / 2) };
+  };
+  const withBurst = (extra: (index: number) => { pageViews: number; engaged: number }) =>
+    Array.from({ length: 500 }, (_, index) => {
+      const bucket = quiet(index);
+      if (index < 400 || index >= 406) return bucket;
+      const added = extra(index);
+      return {
+        ...bucket,
+        observed: bucket.observed + added.pageViews + added.engaged,
+        engaged: bucket.engaged! + added.engaged,
+      };
+    });
+  const counts = (series: readonly BucketObservation[]) =>
+    series.map(({ bucketStart, observed }) => ({ bucketStart, observed }));
+
+  it("keeps a burst of page views alone (a bot) from firing, but only when the mix is known", () => {
+    const bots = withBurst(() => ({ pageViews: 150, engaged: 0 }));
+    expect(peakIndexes(run(new UpliftDetector(), counts(bots)))).toContain(400);
+    expect(peakIndexes(run(new UpliftDetector(), bots))).toEqual([]);
+  });
+
+  it("still fires on an audience reacting, which watches and shares", () => {
+    const reaction = withBurst(() => ({ pageViews: 50, engaged: 100 }));
+    expect(peakIndexes(run(new UpliftDetector(), reaction))).toContain(400);
+  });
+
+  it("turns off at 0", () => {
+    const bots = withBurst(() => ({ pageViews: 150, engaged: 0 }));
+    expect(peakIndexes(run(new UpliftDetector({}, { minEngagedSharePct: 0 }), bots))).toContain(400);
+  });
+});

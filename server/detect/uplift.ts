@@ -41,6 +41,7 @@ export function judgeBucket(
         thresholdScore(upliftPct, rules.minUpliftPct),
         thresholdScore(bucket.observed, rules.minVolume),
         riseScore,
+        engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules),
       );
   const isDrop =
     !step.warmingUp &&
@@ -61,6 +62,25 @@ export function judgeBucket(
     isDrop,
     warmingUp: step.warmingUp,
   };
+}
+
+/**
+ * The action-mix rule: 0.5 when the engaged actions above their usual share of expected make up exactly
+ * minEngagedSharePct of the actions above expected; 1 (no evidence against) when the mix is unknown.
+ */
+export function engagedScore(
+  bucket: BucketObservation,
+  expectedViewers: number,
+  engagedShare: number | null,
+  rules: UpliftConfig,
+): number {
+  if (bucket.engaged === undefined || engagedShare === null || rules.minEngagedSharePct <= 0) return 1;
+  const excess = bucket.observed - expectedViewers;
+  if (!(excess > 0)) return 1;
+  return thresholdScore(
+    bucket.engaged - engagedShare * expectedViewers,
+    (rules.minEngagedSharePct / 100) * excess,
+  );
 }
 
 export interface UpliftDetectorState extends DetectorState {

@@ -67,15 +67,35 @@ function newWorker(checkpointEveryBuckets?: number) {
 interface SeriesFeed {
   country: string;
   sport: string;
-  spec: SyntheticSeriesSpec;
+  spec?: SyntheticSeriesSpec;
+  /** Counts per window from START instead of a synthetic spec. */
+  counts?: readonly number[];
+  /** Page views added per window by a bot, on top of the audience's mixed actions. */
+  botPageViews?: (index: number) => number;
 }
+
+/** An audience's usual mix of actions, in the same share in and out of a peak (a bot would add page views). */
+const ACTION_MIX = [
+  "page_view",
+  "video_start",
+  "page_view",
+  "live_blog_open",
+  "page_view",
+  "video_start",
+  "page_view",
+  "share",
+] as const;
 
 /**
  * The series' actions as stream batches of one partition, `bucketsPerBatch` windows each, in event-time
  * order across the series; one message per series and window, its actions spread over the window.
  */
 function partitionBatches(partition: number, feeds: SeriesFeed[], bucketsPerBatch = 20): StreamBatch[] {
-  const counts = feeds.map((feed) => syntheticSeries({ startMs: START, ...feed.spec }));
+  const counts = feeds.map((feed) =>
+    feed.counts
+      ? feed.counts.map((observed, index) => ({ bucketStart: START + index * WINDOW_MS, observed }))
+      : syntheticSeries({ startMs: START, ...feed.spec! }),
+  );
   const buckets = Math.max(...counts.map((series) => series.length));
   const batches: StreamBatch[] = [];
   let offset = 0;
@@ -85,9 +105,11 @@ function partitionBatches(partition: number, feeds: SeriesFeed[], bucketsPerBatc
       feeds.forEach((feed, seriesIndex) => {
         const bucket = counts[seriesIndex]![index];
         if (!bucket || bucket.observed === 0) return;
-        const actions = Array.from({ length: bucket.observed }, (_, i) => ({
-          type: "page_view" as const,
-          ts: bucket.bucketStart + Math.floor((i * WINDOW_MS) / bucket.observed),
+        const bots = feed.botPageViews?.(index) ?? 0;
+        const total = bucket.observed + bots;
+        const actions = Array.from({ length: total }, (_, i) => ({
+          type: i < bucket.observed ? ACTION_MIX[i % ACTION_MIX.length]! : ("page_view" as const),
+          ts: bucket.bucketStart + Math.floor((i * WINDOW_MS) / total),
         }));
         records.push({
           offset: String(offset++),
@@ -367,6 +389,69 @@ describe("peak detection in the live path", () => {
     expect([country, sport]).toEqual(["FR", "football"]);
     expect(low).toBeLessThan(expected);
     expect(high).toBeGreaterThan(expected);
+  });
+
+  it("reads the action mix with the counts: a burst of page views alone (a bot) raises no anomaly", async () => {
+    const flat: SyntheticSeriesSpec = { buckets: 300, baseViewers: 80, seed: 3 };
+    await newWorker().handle(
+      partitionBatches(0, [
+        // The same +150 % for six windows: as page views only on football, as an audience's mix on judo.
+        {
+          country: "FR",
+          sport: "football",
+          spec: flat,
+          botPageViews: (i) => (i >= 200 && i < 206 ? 120 : 0),
+        },
+        {
+          country: "FR",
+          sport: "judo",
+          spec: { ...flat, peaks: [{ atBucket: 200, buckets: 6, upliftPct: 150 }] },
+        },
+      ]),
+    );
+    const anomalies = await database.db.anomaly.findMany({ where: { kind: "peak" } });
+    expect(anomalies.map((anomaly) => anomaly.sport)).toEqual(["judo"]);
+  });
+
+  it("expects the audience gathering for a session in Postgres's schedule, so the ramp is no peak", async () => {
+    // Both sports grow almost sixfold over the ten minutes before 260 windows in; only judo has a session then.
+    const noise = [0, 6, -5, 9, -8, 3, -2];
+    const ramp = Array.from({ length: 300 }, (_, index) => {
+      const base = 100 + Math.max(0, Math.min(60, index - 200)) * 8;
+      return Math.round(base + noise[index % 7]! * Math.sqrt(base / 100));
+    });
+    await database.db.games.create({
+      data: {
+        id: "test-games",
+        name: "Test Games",
+        seed: 1,
+        size: "small",
+        hostCountry: "FR",
+        startsAt: new Date(START),
+        endsAt: new Date(START + 86_400_000),
+        sessions: {
+          create: {
+            id: "judo-001",
+            sport: "judo",
+            event: "-73 kg",
+            phase: "final",
+            startsAt: new Date(START + 260 * WINDOW_MS),
+            endsAt: new Date(START + 620 * WINDOW_MS),
+            countries: ["FR"],
+            athleteIds: [],
+          },
+        },
+      },
+    });
+    await newWorker().handle(
+      partitionBatches(0, [
+        { country: "FR", sport: "judo", counts: ramp },
+        { country: "FR", sport: "tennis", counts: ramp },
+      ]),
+    );
+    const anomalies = await database.db.anomaly.findMany({ where: { kind: "peak" } });
+    expect(anomalies.length).toBeGreaterThan(0);
+    expect(new Set(anomalies.map((anomaly) => anomaly.sport))).toEqual(new Set(["tennis"]));
   });
 
   it("opens a candidate from a significant play-by-play event before traffic reacts, then links the peak", async () => {
