@@ -15,6 +15,9 @@ export const PARTITIONS = 3;
 const ACTIONS_PER_SEND = 2_000;
 
 export interface BenchInput {
+  /** How many actions; stays when `actions` is released. */
+  actionCount: number;
+  /** The actions as objects, for the pure windowing phase; emptied after it (see releaseActions). */
   actions: UserAction[];
   actionsPerMessage: number;
   /** The same actions as stream messages (key and JSON value), `actionsPerMessage` per message at most. */
@@ -41,6 +44,7 @@ export function generateInput(count: number, actionsPerMessage: number): BenchIn
   actions.length = count;
   const messages = encodeActions(actions, actionsPerMessage);
   return {
+    actionCount: count,
     actions,
     actionsPerMessage,
     messages,
@@ -60,4 +64,13 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
+}
+
+/**
+ * Drops the action objects and decoded-bytes copy once the pure phases are done: 10 million objects are the
+ * bench's own input, not the worker's state, and every major GC would mark them during the stream phases.
+ */
+export function releaseActions(input: BenchInput): void {
+  input.actions = [];
+  input.encoded = [];
 }

@@ -1,5 +1,6 @@
 // The embedded default path end to end: InProcessTransport feeding the real TrafficAggregator, which stores
-// every batch in one transaction in a fresh Postgres database.
+// every batch in one transaction in a fresh Postgres database. Like the Kafka phase, it consumes a log that
+// is already full: producing (encoding the messages to bytes) is not the path under test.
 import { InProcessTransport } from "../server/stream/inproc-transport";
 import { chunks, messagesPerSend, PARTITIONS, type BenchInput } from "./fixtures";
 import { percentiles, startPhaseMeter, waitUntil } from "./measure";
@@ -15,20 +16,20 @@ export async function benchInProcessToPostgres(
   services: BenchServices,
   timeoutMs: number,
 ): Promise<PhaseResult> {
-  const total = input.actions.length;
+  const total = input.actionCount;
   const db = await services.freshDatabase("peaklight_bench_inproc");
   const transport = new InProcessTransport();
   await transport.ensureTopic(TOPIC, PARTITIONS);
+  for (const chunk of chunks(input.messages, messagesPerSend(input))) await transport.send(TOPIC, chunk);
   const timed = timedAggregator(db, "bench-inproc", TOPIC);
+  const meter = startPhaseMeter(services.pids);
   const subscription = await transport.consume({
     groupId: "bench-inproc",
     topic: TOPIC,
     onBatch: timed.onBatch,
     onAssigned: timed.onAssigned,
   });
-  const meter = startPhaseMeter(services.pids);
   try {
-    for (const chunk of chunks(input.messages, messagesPerSend(input))) await transport.send(TOPIC, chunk);
     await waitUntil(PHASE, () => timed.stored() >= total, {
       timeoutMs,
       progress: () => `${timed.stored()} of ${total} stored`,

@@ -4,7 +4,11 @@ import { performance } from "node:perf_hooks";
 import { Consumer as PlatformaticConsumer } from "@platformatic/kafka";
 import { Kafka, logLevel } from "kafkajs";
 import { waitForGroupCoordinator } from "../scripts/kafka/broker";
-import { KafkaTransport } from "../server/stream/kafka-transport";
+import {
+  FETCH_MAX_BYTES,
+  FETCH_MAX_BYTES_PER_PARTITION,
+  KafkaTransport,
+} from "../server/stream/kafka-transport";
 import type { StreamSubscription } from "../server/stream/transport";
 import { chunks, messagesPerSend, PARTITIONS, type BenchInput } from "./fixtures";
 import { percentiles, startPhaseMeter, waitUntil, withTimeout } from "./measure";
@@ -41,7 +45,7 @@ export async function benchKafka(
 
 async function produce({ input, services, brokers, timeoutMs }: KafkaContext): Promise<PhaseResult> {
   const phase = "Kafka produce (acks=all)";
-  const total = input.actions.length;
+  const total = input.actionCount;
   const transport = new KafkaTransport({ brokers: [brokers], clientId: CLIENT_ID, log: benchLog });
   try {
     await transport.ensureTopic(TOPIC, PARTITIONS);
@@ -67,7 +71,7 @@ async function produce({ input, services, brokers, timeoutMs }: KafkaContext): P
 
 async function consumeBare({ input, services, brokers, timeoutMs }: KafkaContext): Promise<PhaseResult> {
   const phase = "Kafka bare consume (JSON.parse)";
-  const total = input.actions.length;
+  const total = input.actionCount;
   const messages = input.messages.length;
   const kafka = new Kafka({ clientId: CLIENT_ID, brokers: [brokers], logLevel: logLevel.WARN });
   // Same group settings as KafkaTransport, so the only difference is what each batch does.
@@ -75,6 +79,8 @@ async function consumeBare({ input, services, brokers, timeoutMs }: KafkaContext
     groupId: "bench-bare",
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+    maxBytes: FETCH_MAX_BYTES,
   });
   const batchMs: number[] = [];
   let consumed = 0;
@@ -122,7 +128,7 @@ async function consumeBarePlatformatic({
   timeoutMs,
 }: KafkaContext): Promise<PhaseResult> {
   const phase = "Kafka bare consume, @platformatic/kafka";
-  const total = input.actions.length;
+  const total = input.actionCount;
   const messages = input.messages.length;
   const consumer = new PlatformaticConsumer({
     groupId: "bench-bare-platformatic",
@@ -164,7 +170,7 @@ async function consumeIntoPostgres({
   timeoutMs,
 }: KafkaContext): Promise<PhaseResult> {
   const phase = "Kafka → Postgres";
-  const total = input.actions.length;
+  const total = input.actionCount;
   const db = await services.freshDatabase("peaklight_bench_kafka");
   const transport = new KafkaTransport({ brokers: [brokers], clientId: CLIENT_ID, log: benchLog });
   const timed = timedAggregator(db, "bench-real", TOPIC);

@@ -3,7 +3,15 @@
 // bench/results/latest.json. Progress goes to stderr, the report to stdout.
 import { performance } from "node:perf_hooks";
 import { BenchUsageError, parseBenchArgs, USAGE, type BenchArgs } from "./args";
-import { ACTIONS_PER_SECOND, BATCH_SIZE, generateInput, PARTITIONS, SEED, WINDOW_SECONDS } from "./fixtures";
+import {
+  ACTIONS_PER_SECOND,
+  BATCH_SIZE,
+  generateInput,
+  PARTITIONS,
+  releaseActions,
+  SEED,
+  WINDOW_SECONDS,
+} from "./fixtures";
 import { benchInProcessToPostgres } from "./inproc-phase";
 import { BenchInterruptedError, watchInterrupts, type InterruptWatch } from "./interrupt";
 import { benchKafka } from "./kafka-phases";
@@ -38,6 +46,7 @@ async function run(args: BenchArgs, interrupts: InterruptWatch): Promise<void> {
   const phases: PhaseResult[] = [benchWindowing(input)];
   progress("decode+aggregate (pure)");
   phases.push(benchDecodeAndAggregate(input));
+  releaseActions(input);
 
   const services = await startServices(args, interrupts);
   try {

@@ -3,6 +3,7 @@
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import type { Db } from "../server/db/client";
+import { COUNTRY_TOTAL_SPORT } from "../server/stream/messages";
 import type { StreamBatch } from "../server/stream/transport";
 import { TrafficAggregator } from "../server/traffic/aggregator";
 import { ALLOWED_LATENESS_SECONDS, WINDOW_SECONDS } from "./fixtures";
@@ -61,13 +62,21 @@ export function timedAggregator(db: Db, consumerGroup: string, topic: string): T
   return timed;
 }
 
-/** Throws unless traffic_bucket sums to exactly `expected` actions, so a fast but wrong run is not reported. */
+/**
+ * Throws unless traffic_bucket's country × sport rows, and its country totals, each sum to exactly
+ * `expected` actions, so a fast but wrong run is not reported.
+ */
 export async function verifyStored(db: Db, phase: string, expected: number): Promise<void> {
-  const [row] = await db.$queryRaw<
-    { total: bigint | null }[]
-  >`SELECT sum(actions)::bigint AS total FROM traffic_bucket`;
-  const total = Number(row?.total ?? 0);
-  if (total !== expected) {
-    throw new BenchResultError(`${phase}: traffic_bucket holds ${total} actions, expected ${expected}`);
+  const [row] = await db.$queryRaw<{ sports: bigint | null; totals: bigint | null }[]>`
+    SELECT sum(actions) FILTER (WHERE sport <> ${COUNTRY_TOTAL_SPORT})::bigint AS sports,
+           sum(actions) FILTER (WHERE sport = ${COUNTRY_TOTAL_SPORT})::bigint AS totals
+    FROM traffic_bucket`;
+  const sports = Number(row?.sports ?? 0);
+  const totals = Number(row?.totals ?? 0);
+  if (sports !== expected || totals !== expected) {
+    throw new BenchResultError(
+      `${phase}: traffic_bucket holds ${sports} actions per sport and ${totals} in country totals, ` +
+        `expected ${expected}`,
+    );
   }
 }

@@ -9,7 +9,7 @@ import { startDemoReplay, type RunningReplay } from "../server/replay/demo-repla
 import { installShutdown } from "../server/runtime/shutdown";
 import { createTransport } from "../server/stream/create-transport";
 import type { StreamSubscription } from "../server/stream/transport";
-import { resetOffsets } from "../server/traffic/bucket-store";
+import { rewindOffsetsKeepingEventTime } from "../server/traffic/bucket-store";
 import { TrafficAggregator } from "../server/traffic/aggregator";
 import { BucketPartitions } from "../server/traffic/partitions";
 
@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   await transport.ensureTopic(topic, config.KAFKA_TOPIC_PARTITIONS);
   await transport.ensureTopic(config.KAFKA_TOPIC_DEAD_LETTER, 1);
   if (transport.kind === "inproc") {
-    // The in-process stream starts empty on every run, so offsets stored by a previous run mean nothing.
-    await resetOffsets(db, groupId, topic);
+    // The in-process stream starts empty on every run, so offsets stored by a previous run mean nothing; the
+    // event time each partition reached still does (detection judged those windows), so it is kept.
+    await rewindOffsetsKeepingEventTime(db, groupId, topic);
   }
 
   const partitions = new BucketPartitions(db, log);

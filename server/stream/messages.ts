@@ -7,7 +7,16 @@ export const ACTION_TYPES = ["page_view", "video_start", "live_blog_open", "shar
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 const countryCode = z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 code such as FR");
-const sportSlug = z.string().regex(/^[a-z0-9-]{2,40}$/, "expected a sport slug such as athletics");
+/**
+ * The sport under which the traffic tables keep each country's total over its sports. Reserved: no message
+ * may use it as a sport, or its actions would be mixed into the totals.
+ */
+export const COUNTRY_TOTAL_SPORT = "all";
+
+const sportSlug = z
+  .string()
+  .regex(/^[a-z0-9-]{2,40}$/, "expected a sport slug such as athletics")
+  .refine((slug) => slug !== COUNTRY_TOTAL_SPORT, `"${COUNTRY_TOTAL_SPORT}" is reserved for country totals`);
 
 /**
  * User action, schema version 1 (JSON). `ts` is the event time in epoch milliseconds: when the user acted,

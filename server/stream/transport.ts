@@ -25,7 +25,10 @@ export interface ConsumeOptions {
   topic: string;
   /**
    * Handles one partition's batch. It must durably record `lastOffset + 1` as that partition's next offset
-   * before resolving; the transport then acknowledges the batch to the broker.
+   * before resolving; the transport acknowledges the batch to the broker only then. A transport may hand over
+   * a partition's next batch before the previous call resolved (Kafka does, to fetch while Postgres commits):
+   * calls of one partition must then be stored in call order, and once one rejects, none after it may be
+   * stored until the partition is delivered again from the failed batch (or reassigned).
    */
   onBatch(batch: StreamBatch): Promise<void>;
   /** Called when partitions are (re)assigned, before their batches, so stale per-partition state is dropped. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asSeriesActions, type UserAction } from "../stream/messages";
-import { aggregateActions as aggregateSeries, bucketStartOf, Watermark } from "./windowing";
+import { aggregateActions as aggregateSeries, bucketStartOf, countryTotals, Watermark } from "./windowing";
 
 const aggregateActions = (actions: UserAction[], windowMs: number, watermark: Watermark) =>
   aggregateSeries(asSeriesActions(actions), windowMs, watermark);
@@ -86,5 +86,67 @@ describe("aggregateActions", () => {
     const second = aggregateActions([action(30_000)], WINDOW, watermark);
     expect(second.buckets).toEqual([]);
     expect(second.late).toHaveLength(1);
+  });
+
+  it("resumes a stored latest event time, so a new owner treats the same actions as late", () => {
+    const before = new Watermark(30_000);
+    aggregateActions([action(100_000)], WINDOW, before);
+    const resumed = new Watermark(30_000, before.maxEventTime);
+    expect(resumed.value).toBe(before.value);
+    expect(aggregateActions([action(59_999)], WINDOW, resumed).late).toHaveLength(1);
+    expect(aggregateActions([action(59_999)], WINDOW, new Watermark(30_000)).late).toEqual([]);
+  });
+
+  it("leaves the original watermark alone when a batch is folded on a clone", () => {
+    const watermark = new Watermark(0);
+    aggregateActions([action(50_000)], WINDOW, watermark.clone());
+    expect(watermark.maxEventTime).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe("countryTotals", () => {
+  it("sums each country's sports per window into sport all, in key order", () => {
+    const { buckets } = aggregateActions(
+      [
+        action(1_000),
+        action(2_000, { sport: "judo", type: "share" }),
+        action(12_000, { sport: "judo" }),
+        action(3_000, { country: "DE", type: "video_start" }),
+      ],
+      WINDOW,
+      new Watermark(30_000),
+    );
+    expect(countryTotals(buckets)).toEqual([
+      {
+        country: "DE",
+        sport: "all",
+        bucketStart: 0,
+        actions: 1,
+        pageViews: 0,
+        videoStarts: 1,
+        liveBlogOpens: 0,
+        shares: 0,
+      },
+      {
+        country: "FR",
+        sport: "all",
+        bucketStart: 0,
+        actions: 2,
+        pageViews: 1,
+        videoStarts: 0,
+        liveBlogOpens: 0,
+        shares: 1,
+      },
+      {
+        country: "FR",
+        sport: "all",
+        bucketStart: 10_000,
+        actions: 1,
+        pageViews: 1,
+        videoStarts: 0,
+        liveBlogOpens: 0,
+        shares: 0,
+      },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The stream on a real Kafka broker when things go wrong: a worker killed mid-stream, a broker restarted
-// mid-stream, poison messages, and out-of-order and too-late actions. After each, the buckets in Postgres
-// hold exactly what was produced — nothing lost, nothing counted twice.
+// mid-stream, poison messages, out-of-order and too-late actions, and too-late actions reaching the worker
+// that took a killed worker's partitions over. After each, the buckets in Postgres hold exactly what was
+// produced — nothing lost, nothing counted twice, too-late actions counted as dropped.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -11,7 +12,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startBroker } from "../../scripts/kafka/broker";
 import { DemoTraffic } from "../../server/replay/demo-traffic";
 import { KafkaTransport } from "../../server/stream/kafka-transport";
-import { encodeActions, encodeUserAction, type UserAction } from "../../server/stream/messages";
+import {
+  COUNTRY_TOTAL_SPORT,
+  encodeActions,
+  encodeUserAction,
+  type UserAction,
+} from "../../server/stream/messages";
 import { bucketStartOf } from "../../server/traffic/windowing";
 import { createMigratedDatabase, type MigratedDatabase } from "../support/migrated-database";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
@@ -71,13 +77,39 @@ function countsOf(actions: UserAction[]): Map<string, number> {
   return counts;
 }
 
+/** Per country × sport buckets; the country totals (sport `all`) are checked apart. */
+const perSport = { sport: { not: COUNTRY_TOTAL_SPORT } };
+
 async function storedCounts(database: MigratedDatabase): Promise<Map<string, number>> {
-  const rows = await database.db.trafficBucket.findMany();
+  const rows = await database.db.trafficBucket.findMany({ where: perSport });
   return new Map(rows.map((r) => [`${r.country}|${r.sport}|${r.bucketStart.getTime()}`, r.actions]));
 }
 
 async function storedTotal(database: MigratedDatabase): Promise<number> {
-  return (await database.db.trafficBucket.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
+  return (
+    (await database.db.trafficBucket.aggregate({ where: perSport, _sum: { actions: true } }))._sum.actions ??
+    0
+  );
+}
+
+async function droppedTotal(database: MigratedDatabase): Promise<number> {
+  return (await database.db.lateDrop.aggregate({ _sum: { actions: true } }))._sum.actions ?? 0;
+}
+
+/** Each country's total per window, as the sum of its sports' counts. */
+function totalsOf(counts: Map<string, number>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const [key, actions] of counts) {
+    const [country, , bucketStart] = key.split("|");
+    const total = `${country}|${COUNTRY_TOTAL_SPORT}|${bucketStart}`;
+    totals.set(total, (totals.get(total) ?? 0) + actions);
+  }
+  return totals;
+}
+
+async function storedTotals(database: MigratedDatabase): Promise<Map<string, number>> {
+  const rows = await database.db.trafficBucket.findMany({ where: { sport: COUNTRY_TOTAL_SPORT } });
+  return new Map(rows.map((r) => [`${r.country}|${r.sport}|${r.bucketStart.getTime()}`, r.actions]));
 }
 
 /**
@@ -126,6 +158,7 @@ describe("stream worker resilience on Kafka", () => {
 
     await expect.poll(() => storedTotal(database), { timeout: 90_000, interval: 500 }).toBe(actions.length);
     expect(await storedCounts(database)).toEqual(countsOf(actions));
+    expect(await storedTotals(database)).toEqual(totalsOf(countsOf(actions)));
     expect(first.child.exitCode).toBeNull();
     expect(await second.stop(), second.output()).toBe(0);
     expect(await first.stop(), first.output()).toBe(0);
@@ -229,7 +262,10 @@ describe("stream worker resilience on Kafka", () => {
     const running = worker({ ...workerEnv(database, brokers, topicNames), ALLOWED_LATENESS_SECONDS: "20" });
 
     await expect.poll(() => storedTotal(database), { timeout: 60_000 }).toBe(4);
-    const buckets = await database.db.trafficBucket.findMany({ orderBy: { bucketStart: "asc" } });
+    const buckets = await database.db.trafficBucket.findMany({
+      where: perSport,
+      orderBy: { bucketStart: "asc" },
+    });
     expect(buckets.map((b) => [b.bucketStart.getTime() - t0, b.actions])).toEqual([
       [80_000, 1],
       [100_000, 3],
@@ -256,6 +292,90 @@ describe("stream worker resilience on Kafka", () => {
     expect(parked.find((p) => p.value === "{not json")?.reason).toMatch(/not JSON/);
     expect(parked.find((p) => p.value.includes("Norway"))?.reason).toMatch(/country: expected an ISO 3166-1/);
     expect(await database.db.streamDeadLetter.count()).toBe(2);
+    expect(await running.stop(), running.output()).toBe(0);
+  });
+
+  it("counts as dropped the too-late actions that reach the worker which took a killed worker's partitions over", async () => {
+    const brokers = process.env.TEST_KAFKA_BROKERS!;
+    const topicNames = names();
+    const { topic, group } = topicNames;
+    const database = await migratedDatabase("takeover_late_test");
+    const transport = new KafkaTransport({ brokers: [brokers], clientId: "takeover", log: quiet });
+    cleanups.push(() => transport.close());
+    await transport.ensureTopic(topic, 3);
+    const env = { ...workerEnv(database, brokers, topicNames), ALLOWED_LATENESS_SECONDS: "20" };
+    const start = Date.UTC(2026, 6, 4, 18);
+    const onTime = actionsFor(24, 200);
+    await produce(transport, topic, onTime);
+
+    // Worker A counts everything, which makes every window ending 20 s before the last action final.
+    const first = worker(env);
+    await expect.poll(() => storedTotal(database), { timeout: 60_000, interval: 250 }).toBe(onTime.length);
+    const offsets = await database.db.streamOffset.findMany({ where: { consumerGroup: group } });
+    expect(offsets).toHaveLength(3);
+    for (const offset of offsets) expect(offset.maxEventTime!.getTime()).toBeGreaterThan(start + 190_000);
+    await first.kill(); // -9: no goodbye to the group; its partitions move after the session timeout
+
+    // Then, per series, an action for a window A closed long ago, and one still within the lateness.
+    const series = [...new Map(onTime.map((a) => [`${a.country}|${a.sport}`, a])).values()];
+    const tooLate = series.map((a): UserAction => ({ ...a, type: "share", ts: start + 30_000 }));
+    const inTime = series.map((a): UserAction => ({ ...a, type: "share", ts: start + 195_000 }));
+    // Too-late first: a worker without A's watermark would count them before it saw anything newer.
+    await produce(transport, topic, tooLate);
+    await produce(transport, topic, inTime);
+    const second = worker(env);
+
+    const produced = onTime.length + tooLate.length + inTime.length;
+    await expect
+      .poll(async () => (await storedTotal(database)) + (await droppedTotal(database)), {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toBe(produced);
+    expect(await droppedTotal(database)).toBe(tooLate.length);
+    const late = await database.db.lateDrop.findMany();
+    expect(new Set(late.map((l) => l.bucketStart.getTime() - start))).toEqual(new Set([30_000]));
+    expect(await storedCounts(database)).toEqual(countsOf([...onTime, ...inTime]));
+    expect(await storedTotals(database)).toEqual(totalsOf(countsOf([...onTime, ...inTime])));
+    expect(await second.stop(), second.output()).toBe(0);
+  });
+
+  it("reads a partition again from a batch whose store failed, while later batches were already fetched", async () => {
+    const brokers = process.env.TEST_KAFKA_BROKERS!;
+    const topicNames = names();
+    const { topic } = topicNames;
+    const database = await migratedDatabase("store_failure_test");
+    // Postgres refuses the first write that takes partition 0 past offset 300, once (a sequence is not
+    // rolled back with the transaction), as a lost connection or a failover would.
+    await database.db.$executeRawUnsafe("CREATE SEQUENCE injected_failure");
+    await database.db.$executeRawUnsafe(`
+      CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.partition = 0 AND NEW.next_offset > 300 AND nextval('injected_failure') = 1 THEN
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await database.db.$executeRawUnsafe(`
+      CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON stream_offset
+      FOR EACH ROW EXECUTE FUNCTION fail_once()`);
+    const transport = new KafkaTransport({ brokers: [brokers], clientId: "store-failure", log: quiet });
+    cleanups.push(() => transport.close());
+    await transport.ensureTopic(topic, 3);
+    const running = worker(workerEnv(database, brokers, topicNames));
+    const actions = actionsFor(25, 90);
+    // Produced while the worker runs, so it handles many small batches, several in flight at once.
+    await produce(transport, topic, actions, () => new Promise((resolve) => setTimeout(resolve, 30)));
+
+    await expect.poll(() => storedTotal(database), { timeout: 90_000, interval: 500 }).toBe(actions.length);
+    expect(await storedCounts(database)).toEqual(countsOf(actions));
+    expect(await storedTotals(database)).toEqual(totalsOf(countsOf(actions)));
+    const [failures] = await database.db.$queryRawUnsafe<{ last_value: bigint }[]>(
+      "SELECT last_value FROM injected_failure",
+    );
+    expect(Number(failures!.last_value), "the failure was injected").toBeGreaterThanOrEqual(1);
+    expect(running.output()).toContain("reading the partition again from it");
+    expect(running.child.exitCode, running.output()).toBeNull();
     expect(await running.stop(), running.output()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 // pick the resolution that fits the range.
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeActions, type UserAction } from "../../server/stream/messages";
+import { COUNTRY_TOTAL_SPORT, encodeActions, type UserAction } from "../../server/stream/messages";
 import type { StreamBatch } from "../../server/stream/transport";
 import { TrafficAggregator } from "../../server/traffic/aggregator";
 import { BucketPartitions, DAY_MS } from "../../server/traffic/partitions";
@@ -62,19 +62,26 @@ describe("traffic storage", () => {
 
     expect((await partitions.days()).map((d) => (d - DAY1) / DAY_MS)).toEqual([0, 1, 2]);
     const perPartition = await database.db.$queryRaw<{ name: string; rows: bigint }[]>`
-      SELECT tableoid::regclass::text AS name, count(*) AS rows FROM traffic_bucket GROUP BY 1 ORDER BY 1`;
+      SELECT tableoid::regclass::text AS name, count(*) AS rows FROM traffic_bucket
+      WHERE sport = 'athletics' GROUP BY 1 ORDER BY 1`;
     expect(perPartition.map((p) => [p.name, Number(p.rows)])).toEqual([
       ["traffic_bucket_p20260724", 720],
       ["traffic_bucket_p20260725", 1_440],
       ["traffic_bucket_p20260726", 720],
     ]);
-    const sums = await database.db.$queryRaw<{ raw: bigint; minute: bigint; hour: bigint }[]>`
-      SELECT (SELECT sum(actions) FROM traffic_bucket) AS raw, (SELECT sum(actions) FROM traffic_minute) AS minute,
-             (SELECT sum(actions) FROM traffic_hour) AS hour`;
-    expect(Number(sums[0]!.raw)).toBe(2 * 1_440 + 3 * 1_440);
-    expect(Number(sums[0]!.minute)).toBe(Number(sums[0]!.raw));
-    expect(Number(sums[0]!.hour)).toBe(Number(sums[0]!.raw));
-    const hour = await database.db.trafficHour.findFirst({ where: { bucketStart: new Date(DAY1 + DAY_MS) } });
+    // Per sport, and again in FR's country total (sport `all`), which here is its only sport.
+    for (const sport of ["athletics", COUNTRY_TOTAL_SPORT]) {
+      const sums = await database.db.$queryRaw<{ raw: bigint; minute: bigint; hour: bigint }[]>`
+        SELECT (SELECT sum(actions) FROM traffic_bucket WHERE sport = ${sport}) AS raw,
+               (SELECT sum(actions) FROM traffic_minute WHERE sport = ${sport}) AS minute,
+               (SELECT sum(actions) FROM traffic_hour WHERE sport = ${sport}) AS hour`;
+      expect(Number(sums[0]!.raw), sport).toBe(2 * 1_440 + 3 * 1_440);
+      expect(Number(sums[0]!.minute), sport).toBe(Number(sums[0]!.raw));
+      expect(Number(sums[0]!.hour), sport).toBe(Number(sums[0]!.raw));
+    }
+    const hour = await database.db.trafficHour.findFirst({
+      where: { sport: "athletics", bucketStart: new Date(DAY1 + DAY_MS) },
+    });
     expect(hour?.actions).toBe(2 * 360); // 360 windows of 2 actions in the hour after midnight
   });
 
@@ -86,12 +93,17 @@ describe("traffic storage", () => {
     });
     expect(day.resolution).toBe("minute");
     expect(day.stepSeconds).toBe(300);
-    expect(day.points).toHaveLength(4 * 12); // first two hours and last two hours of day 2, 5-minute steps
-    expect(day.points[0]).toEqual({ sport: "athletics", bucketStart: DAY1 + DAY_MS, actions: 30 * 2 });
-    expect(day.points.reduce((sum, p) => sum + p.actions, 0)).toBe(2 * 720 + 3 * 720);
+    const dayAthletics = day.points.filter((p) => p.sport === "athletics");
+    expect(dayAthletics).toHaveLength(4 * 12); // first two hours and last two hours of day 2, 5-minute steps
+    expect(dayAthletics[0]).toEqual({ sport: "athletics", bucketStart: DAY1 + DAY_MS, actions: 30 * 2 });
+    expect(dayAthletics.reduce((sum, p) => sum + p.actions, 0)).toBe(2 * 720 + 3 * 720);
+    // The country total is one more series of the same query; FR has one sport here, so it is the same line.
+    expect(day.points.filter((p) => p.sport === COUNTRY_TOTAL_SPORT)).toEqual(
+      dayAthletics.map((p) => ({ ...p, sport: COUNTRY_TOTAL_SPORT })),
+    );
     const week = await readCountrySeries(database.db, { country: "FR", from: DAY1, to: DAY1 + 7 * DAY_MS });
     expect(week.resolution).toBe("hour");
-    expect(week.points).toHaveLength(8);
+    expect(week.points.filter((p) => p.sport === "athletics")).toHaveLength(8);
     const hourRange = await readCountrySeries(database.db, {
       country: "FR",
       from: DAY1 + DAY_MS,
@@ -99,8 +111,9 @@ describe("traffic storage", () => {
     });
     expect(hourRange.resolution).toBe("raw");
     expect(hourRange.stepSeconds).toBe(60);
-    expect(hourRange.points).toHaveLength(60);
-    expect(hourRange.points[0]!.actions).toBe(6 * 2);
+    const hourAthletics = hourRange.points.filter((p) => p.sport === "athletics");
+    expect(hourAthletics).toHaveLength(60);
+    expect(hourAthletics[0]!.actions).toBe(6 * 2);
   });
 
   it("drops raw days past the retention, counted from the newest day, and keeps their rollups", async () => {
@@ -113,7 +126,7 @@ describe("traffic storage", () => {
     });
     expect(raw).toBe(0);
     const hours = await database.db.trafficHour.count({
-      where: { bucketStart: { lt: new Date(DAY1 + DAY_MS) } },
+      where: { sport: "athletics", bucketStart: { lt: new Date(DAY1 + DAY_MS) } },
     });
     expect(hours).toBe(2);
   });
