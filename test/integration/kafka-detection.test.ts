@@ -23,11 +23,14 @@ afterAll(async () => {
   await database?.dispose();
 });
 
+/** An audience's mix of actions (all page views would read as a bot burst, which detection ignores). */
+const ACTION_MIX = ["page_view", "video_start", "page_view", "live_blog_open", "page_view", "share"] as const;
+
 function actionsOf(country: string, sport: string, spec: SyntheticSeriesSpec): UserAction[] {
   return syntheticSeries({ startMs: START, ...spec }).flatMap((bucket) =>
     Array.from({ length: bucket.observed }, (_, i) => ({
       v: 1 as const,
-      type: "page_view" as const,
+      type: ACTION_MIX[i % ACTION_MIX.length]!,
       country,
       sport,
       ts: bucket.bucketStart + Math.floor((i * WINDOW_MS) / bucket.observed),
