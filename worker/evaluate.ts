@@ -1,12 +1,15 @@
 // `npm run evaluate -- --games DIR`: runs the detectors over a simulated games (npm run simulate) and reports,
-// against its ground truth, precision, recall, F1, detection lag in windows and decoys fired, why moments
-// were missed and false peaks fired, and writes a chart of a few series (SVG). Wiring only.
+// against its ground truth, precision, recall, F1, detection lag in windows and decoys fired, per market
+// reaction and per moment (peaks grouped across markets, as editors receive them), why reactions were missed
+// and false peaks fired, and writes a chart of a few series (SVG). Wiring only.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { splitBroadSurges } from "../server/detect/broad-surges";
 import { detectionConfig, type DetectionConfigInput } from "../server/detect/config";
 import { matchPeaks, scoreMatching, type DetectedPeak } from "../server/detect/evaluate";
+import { groupCandidates, scoreMoments, type MomentScore } from "../server/detect/evaluate-moments";
+import { foldRisingMoments, truthMoments } from "../server/detect/evaluate-moments-truth";
 import {
   detectWithTraces,
   falsePeakCauses,
@@ -18,7 +21,6 @@ import { evaluationChartSvg, pickPanels } from "../server/detect/evaluation-char
 import {
   foldRisingReactions,
   MarketCounter,
-  momentRecall,
   reactionMarketTimes,
   truthIntervals,
 } from "../server/detect/games-truth";
@@ -29,6 +31,9 @@ import { actionsFileOf, readGames, readLines } from "../server/replay/games-file
 const USAGE = `usage: npm run evaluate -- --games DIR [--detector ${DETECTOR_NAMES.join("|")}|all] [--window-seconds N]
                            [--min-volume N] [--min-uplift-pct P] [--chart FILE.svg] [--chart-series N]`;
 const GRACE_WINDOWS = 2;
+/** Live grouping's tolerance (PEAK_GROUPING_SECONDS' default) and broad-surge rule, as the stream worker uses. */
+const GROUPING_MS = 60_000;
+const BROAD_MIN_SPORTS = 3;
 
 function fail(message: string): never {
   process.stderr.write(`evaluate: ${message}\n${USAGE}\n`);
@@ -44,6 +49,18 @@ function numberOption(flag: string, text: string | undefined): number | undefine
 }
 
 const pct = (value: number) => `${(100 * value).toFixed(0)} %`;
+
+function momentRow(detector: string, score: MomentScore): string {
+  const falseCandidates = score.decoyCandidates + score.otherFalseCandidates + score.duplicateCandidates;
+  return (
+    `${detector.padEnd(9)} ${score.precision.toFixed(3).padStart(9)}  ${score.recall.toFixed(3)}   ${score.f1.toFixed(3)}  ` +
+    `${String(score.medianLagWindows ?? "-").padStart(8)}  ${String(score.medianLagFromVisibleWindows ?? "-").padStart(9)}  ` +
+    `${`${score.decoysFired}/${score.decoys} (${pct(score.decoyFiredShare)})`.padStart(14)}  ` +
+    `${String(score.candidates).padStart(10)}  ${String(falseCandidates).padStart(5)}  ` +
+    `${String(score.duplicateCandidates).padStart(3)}  ${String(score.foundOnlyInWeakMarkets).padStart(9)}  ` +
+    `${String(score.mergedMoments).padStart(6)}`
+  );
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -104,6 +121,8 @@ async function main(): Promise<void> {
   const timed = reactionMarketTimes(manifest, games.groundTruth, rules.minUpliftPct);
   const strict = truthIntervals(timed ?? games.groundTruth, rules, series);
   const truth = foldRisingReactions(strict, windowMs);
+  const strictMoments = truthMoments(timed ?? games.groundTruth, rules, series);
+  const moments = foldRisingMoments(strictMoments, windowMs);
   const buckets = series.reduce((sum, market) => sum + market.buckets.length, 0);
   const meanPerBucket = manifest.actionCounts.total / buckets;
   console.log(
@@ -120,7 +139,13 @@ async function main(): Promise<void> {
       `→ ${truth.moments.length} reactions to find`,
   );
   console.log(
-    `matching: a peak counts for a reaction of the same country × sport when its window overlaps the reaction in that ` +
+    `moments: ${strictMoments.moments.length} reactions the rules can see in at least one market ` +
+      `(${strictMoments.ignored.length} seen in none ignored), ${moments.decoys.length} decoys; ${moments.folded} ` +
+      `began in a market while an earlier reaction there was still rising and count as one rise with it ` +
+      `→ ${moments.moments.length} moments to find`,
+  );
+  console.log(
+    `matching (market reactions): a peak counts for a reaction of the same country × sport when its window overlaps the reaction in that ` +
       `market, from its start to ${GRACE_WINDOWS} windows after its end (${timed ? "each market's own times, regenerated from the seed" : "the moment's overall times"}); ` +
       `one peak per reaction, extra peaks are duplicates; peaks in ignored reactions are left out; ` +
       `lag = windows from the one holding the market's start to the one that raised the peak; "from seen" counts from ` +
@@ -131,12 +156,13 @@ async function main(): Promise<void> {
   const options = { windowMs, graceWindows: GRACE_WINDOWS, ignored: truth.ignored };
   let chartInput: { peaks: DetectedPeak[]; traces: Map<string, SeriesTrace> } | undefined;
   const rows: string[] = [];
+  const momentRows: string[] = [];
   const causeTables: string[] = [];
   for (const detector of detectors) {
     const run = detectWithTraces(series, { ...base, detector });
     const { sportPeaks: peaks, broadPeaks } = splitBroadSurges(run.peaks, {
-      toleranceMs: 60_000,
-      minSports: 3,
+      toleranceMs: GROUPING_MS,
+      minSports: BROAD_MIN_SPORTS,
     });
     const matching = matchPeaks(peaks, truth.moments, truth.decoys, options);
     const score = scoreMatching(matching, peaks.length, truth.moments, truth.decoys, options);
@@ -152,9 +178,15 @@ async function main(): Promise<void> {
         `${String(score.medianLagWindows ?? "-").padStart(8)}  ${String(score.medianLagFromVisibleWindows ?? "-").padStart(9)}  ` +
         `${String(score.medianLagFromPeakWindows ?? "-").padStart(8)}  ` +
         `${`${score.decoysFired}/${score.decoys} (${pct(score.decoyFiredShare)})`.padStart(14)}  ${String(peaks.length).padStart(5)}  ` +
-        `${String(broadPeaks.length).padStart(5)}  ${pct(momentRecall(peaks, games.groundTruth, windowMs)).padStart(5)}`,
+        `${String(broadPeaks.length).padStart(5)}`,
       `  strict  ${strictScore.precision.toFixed(3).padStart(9)}  ${strictScore.recall.toFixed(3)}   ${strictScore.f1.toFixed(3)}  ` +
         `${String(strictScore.medianLagWindows ?? "-").padStart(8)}`,
+    );
+    const candidates = groupCandidates(peaks, GROUPING_MS);
+    const momentOptions = { windowMs, graceWindows: GRACE_WINDOWS, groupingMs: GROUPING_MS };
+    momentRows.push(
+      momentRow(detector, scoreMoments(candidates, moments, momentOptions)),
+      momentRow("  strict", scoreMoments(candidates, strictMoments, momentOptions)),
     );
     const misses = missCauses(
       matching,
@@ -181,10 +213,29 @@ async function main(): Promise<void> {
     causeTables.push(lines.join("\n"));
     if (detector === detectors[0]) chartInput = { peaks, traces: run.traces };
   }
+  console.log("\nmarket reactions (each country × sport a reaction moved, scored separately)");
   console.log(
-    "detector  precision  recall  F1     lag(med)  from seen  from top    decoys fired  peaks  broad  moments seen",
+    "detector  precision  recall  F1     lag(med)  from seen  from top    decoys fired  peaks  broad",
   );
   for (const row of rows) console.log(row);
+  console.log(
+    `\nmoments (grouped across markets): peaks of one sport within ${GROUPING_MS / 1000} s of a group's first peak ` +
+      `are one candidate (grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
+      `candidate has a peak in any market it moved, matched as per market (that market's own interval to ` +
+      `${GRACE_WINDOWS} windows after its end); one candidate per reaction and one reaction per candidate (the ` +
+      `unmatched one that began last), a second candidate for a found reaction is a duplicate (false); a candidate ` +
+      `over reactions the rules see in no market is left out; a decoy fired when a candidate holds a peak in it ` +
+      `that no reaction's market covers; lag = windows from the reaction's start (its earliest market) and from ` +
+      `the first window any of its markets reached +${rules.minUpliftPct} % to the one that raised the ` +
+      `candidate's first peak in its markets; "weak only": found through markets under the rules alone; ` +
+      `"merged": missed while its peak sat in a candidate that went to another reaction. ` +
+      `"strict" scores every reaction of the simulator separately, even those no detector could tell apart.`,
+  );
+  console.log(
+    "detector  precision  recall  F1     lag(med)  from seen    decoys fired  candidates  false  dup  weak only  merged",
+  );
+  for (const row of momentRows) console.log(row);
+  console.log("");
   for (const table of causeTables) console.log(table);
 
   if (chartInput && chartSeries > 0) {

@@ -3,7 +3,6 @@ import { planGames } from "../simulator/games";
 import {
   foldRisingReactions,
   MarketCounter,
-  momentRecall,
   reactionMarketTimes,
   truthIntervals,
   type TruthMoment,
@@ -34,7 +33,7 @@ describe("MarketCounter", () => {
   });
 });
 
-describe("truthIntervals and momentRecall", () => {
+describe("truthIntervals", () => {
   const truth: TruthMoment[] = [
     {
       decoy: false,
@@ -69,12 +68,6 @@ describe("truthIntervals and momentRecall", () => {
     expect(intervals.decoys).toEqual([
       { country: "*", sport: "*", start: 100_000, peak: 110_000, end: 150_000 },
     ]);
-  });
-
-  it("sees a moment when any market it moved has a peak in time", () => {
-    expect(momentRecall([{ country: "US", sport: "judo", bucketStart: 10_000 }], truth, W)).toBe(1);
-    expect(momentRecall([{ country: "US", sport: "judo", bucketStart: 200_000 }], truth, W)).toBe(0);
-    expect(momentRecall([], [], W)).toBe(1);
   });
 });
 

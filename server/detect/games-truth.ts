@@ -8,6 +8,7 @@ import type { MarketInterval, MarketSeries } from "./evaluate";
 
 /** The parts of the simulator's ground-truth moment the evaluation reads (see server/simulator/types.ts). */
 export interface TruthMoment {
+  id?: string;
   /** reaction, push_notification, bot_burst, outage, slow_trend. */
   kind?: string;
   decoy: boolean;
@@ -41,16 +42,22 @@ export interface TruthIntervals {
   decoys: MarketInterval[];
 }
 
+/** One truth moment's markets, each judged as the rules can see it. */
+export interface JudgedMoment {
+  moment: TruthMoment;
+  markets: { interval: MarketInterval; scored: boolean }[];
+}
+
 /**
- * Splits the ground truth into market intervals. A reaction's market counts as a moment to find when the
- * simulator moved it at least `minUpliftPct` and its busiest window reached `minVolume` actions (what the
- * rules can see at all); otherwise a peak there is ignored rather than scored.
+ * Judges each market of each moment: a reaction's market is to be found when the simulator moved it at least
+ * `minUpliftPct` and its busiest window reached `minVolume` actions (what the rules can see at all). The one
+ * place both the per-market and the moment-level scoring take this from.
  */
-export function truthIntervals(
+export function judgeMarkets(
   truth: readonly TruthMoment[],
   rules: { minUpliftPct: number; minVolume: number },
   series: readonly MarketSeries[],
-): TruthIntervals {
+): JudgedMoment[] {
   const byMarket = new Map(series.map((market) => [`${market.country}|${market.sport}`, market.buckets]));
   const busiest = (interval: MarketInterval) => {
     let most = 0;
@@ -61,9 +68,9 @@ export function truthIntervals(
     }
     return most;
   };
-  const result: TruthIntervals = { moments: [], ignored: [], decoys: [] };
-  for (const moment of truth) {
-    for (const market of moment.markets) {
+  return truth.map((moment) => ({
+    moment,
+    markets: moment.markets.map((market) => {
       const interval: MarketInterval = {
         country: market.country,
         sport: market.sport,
@@ -73,10 +80,27 @@ export function truthIntervals(
         ...(market.visible === undefined ? {} : { visible: market.visible }),
         ...(moment.kind === undefined ? {} : { kind: moment.kind }),
       };
+      const scored =
+        !moment.decoy && market.peakUpliftPct >= rules.minUpliftPct && busiest(interval) >= rules.minVolume;
+      return { interval, scored };
+    }),
+  }));
+}
+
+/**
+ * Splits the ground truth into market intervals. A reaction's market counts as a moment to find when the
+ * rules can see it (see judgeMarkets); otherwise a peak there is ignored rather than scored.
+ */
+export function truthIntervals(
+  truth: readonly TruthMoment[],
+  rules: { minUpliftPct: number; minVolume: number },
+  series: readonly MarketSeries[],
+): TruthIntervals {
+  const result: TruthIntervals = { moments: [], ignored: [], decoys: [] };
+  for (const { moment, markets } of judgeMarkets(truth, rules, series)) {
+    for (const { interval, scored } of markets) {
       if (moment.decoy) result.decoys.push(interval);
-      else if (market.peakUpliftPct >= rules.minUpliftPct && busiest(interval) >= rules.minVolume) {
-        result.moments.push(interval);
-      } else result.ignored.push(interval);
+      else (scored ? result.moments : result.ignored).push(interval);
     }
   }
   return result;
@@ -191,26 +215,6 @@ export class MarketCounter {
       };
     });
   }
-}
-
-/** Share of reaction moments with a peak in at least one market they moved (what an editor would see). */
-export function momentRecall(
-  peaks: readonly { country: string; sport: string; bucketStart: number }[],
-  truth: readonly TruthMoment[],
-  windowMs: number,
-  graceWindows = 2,
-): number {
-  const reactions = truth.filter((moment) => !moment.decoy);
-  if (reactions.length === 0) return 1;
-  const seen = reactions.filter((moment) =>
-    peaks.some(
-      (peak) =>
-        peak.bucketStart + windowMs > moment.start &&
-        peak.bucketStart <= moment.end + graceWindows * windowMs &&
-        moment.markets.some((market) => market.country === peak.country && market.sport === peak.sport),
-    ),
-  );
-  return seen.length / reactions.length;
 }
 
 /**
