@@ -53,7 +53,8 @@ describe("audience shape", () => {
     expect(mean(uplifts.slice(-third))).toBeGreaterThan(mean(uplifts.slice(0, third)));
     // Most reactions visibly lift their strongest series.
     expect(uplifts.filter((u) => u.ratio > 1.3).length).toBeGreaterThan(uplifts.length / 2);
-  });
+    // Generates a demo games' traffic: ~1 s alone, several under a loaded 2-core machine.
+  }, 60_000);
 
   it("a country's night is quieter than its evening", () => {
     const japan = demo.manifest.markets.findIndex((m) => m.code === "JP");
