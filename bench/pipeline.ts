@@ -1,20 +1,18 @@
 // The agent pipeline on an embedded Postgres: a `small` games loaded as the archive, its audience reactions
 // written as detection writes them, and the real job runner (LISTEN wake-ups) running score → describe →
 // decide. Prints, per moment, the pipeline's overhead excluding model time (offline provider, and Bedrock
-// through the real AWS SDK against a local Converse server that answers at once), retrieval latency (memory,
-// play-by-play search, stories full-text search), moments per second with 8 jobs per stage at once, and RSS.
-// Usage: tsx bench/pipeline.ts [--rounds N] [--moments N]
+// through the real AWS SDK against a local Converse server that answers at once), its CPU (this process and
+// Postgres), the SQL statements and transactions the runner sent, the same per stage, moments per second with
+// 8 jobs per stage at once, retrieval latency (memory, play-by-play search, stories full-text search) and RSS.
+// Usage: tsx bench/pipeline.ts [--rounds N] [--moments N] [--json FILE] [--compare EARLIER.json]
 import fs from "node:fs/promises";
-import { createServer as createHttp2Server, type Http2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import pino from "pino";
-import { createBedrockProvider } from "../server/agents/llm/bedrock-provider";
 import { createOfflineProvider } from "../server/agents/llm/offline-provider";
-import type { ConverseRequest, LlmProvider } from "../server/agents/llm/types";
+import type { LlmProvider } from "../server/agents/llm/types";
 import { offlineComposers } from "../server/agents/providers";
 import { createPostgresEvidence } from "../server/agents/tools/postgres-evidence";
 import { configuredChannels } from "../server/channels/configured-channels";
@@ -29,19 +27,42 @@ import { readGames, writeGames, type GamesOnDisk } from "../server/replay/games-
 import { loadGames } from "../server/replay/games-store";
 import { planGames } from "../server/simulator/games";
 import type { GroundTruthMoment } from "../server/simulator/types";
+import { startInstantBedrock } from "./instant-bedrock";
 import { cpuSnapshot, describeMachine } from "./machine";
-import { percentiles, startPhaseMeter, type Percentiles } from "./measure";
+import { percentiles, startPhaseMeter } from "./measure";
+import { countRoundTrips, withStageSpans, type StageSpan } from "./pipeline-probes";
+import {
+  printComparison,
+  printOverhead,
+  printThroughput,
+  writeFigures,
+  type OverheadFigures,
+  type PipelineFigures,
+  type StageFigures,
+  type ThroughputFigures,
+} from "./pipeline-report";
 import { startBenchServices, type BenchServices } from "./services";
 
 const log = pino({ level: "silent" });
 const BUCKET_MS = 10_000;
 const CONCURRENCY = 8;
 const RETRIEVAL_QUERIES = 200;
+/** The runner's pool connects under this name, so only its statements are counted (not the bench's own). */
+const RUNNER_APPLICATION = "peaklight-bench-runner";
+const roundTrips = countRoundTrips(RUNNER_APPLICATION);
 
 function argOf(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} expects a positive integer`);
+  return value;
+}
+
+function pathArg(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return undefined;
+  const value = process.argv[index + 1];
+  if (!value || value.startsWith("--")) throw new Error(`--${name} expects a file path`);
   return value;
 }
 
@@ -65,88 +86,6 @@ function timedProvider(inner: LlmProvider) {
     reset: () => {
       modelMs = 0;
     },
-  };
-}
-
-/**
- * A Bedrock Runtime Converse endpoint (h2c, like the fake in server/agents/llm/fake-servers.ts) whose model
- * answers at once: the offline composer's answer to the same request, which the client side registers under
- * an id carried in the request's metadata. Only the composing is model time; the SDK path is overhead.
- */
-async function startInstantBedrock() {
-  const offline = createOfflineProvider(offlineComposers());
-  const pending = new Map<string, ConverseRequest>();
-  let composeMs = 0;
-  let nextId = 0;
-  const sessions = new Set<Http2Session>();
-  const server = createHttp2Server((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { requestMetadata?: { agent?: string } };
-      const original = pending.get(body.requestMetadata?.agent?.split("#")[1] ?? "");
-      if (!original) {
-        response.writeHead(400, {
-          "content-type": "application/json",
-          "x-amzn-errortype": "ValidationException",
-        });
-        response.end(JSON.stringify({ message: "unknown request" }));
-        return;
-      }
-      const started = performance.now();
-      void offline.converse(original).then((result) => {
-        composeMs += performance.now() - started;
-        const content = result.content.map((block) =>
-          block.type === "text"
-            ? { text: block.text }
-            : { toolUse: { toolUseId: block.id, name: block.name, input: block.input } },
-        );
-        response.writeHead(200, { "content-type": "application/json" });
-        response.end(
-          JSON.stringify({
-            output: { message: { role: "assistant", content } },
-            stopReason: result.stopReason,
-            usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-            metrics: { latencyMs: 0 },
-          }),
-        );
-      });
-    });
-  });
-  server.on("session", (session: Http2Session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const bedrock = createBedrockProvider({
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
-    retry: { maxRetries: 0, baseDelayMs: 100, maxDelayMs: 100 },
-  });
-  const provider: LlmProvider = {
-    kind: "bedrock",
-    async converse(request) {
-      const id = String((nextId += 1));
-      pending.set(id, request);
-      try {
-        return await bedrock.converse({ ...request, agent: `${request.agent}#${id}` });
-      } finally {
-        pending.delete(id);
-      }
-    },
-  };
-  return {
-    provider,
-    modelMs: () => composeMs,
-    resetModelMs: () => {
-      composeMs = 0;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
 
@@ -257,39 +196,57 @@ async function drainWatcher(url: string, db: Db) {
   };
 }
 
-function runnerFor(db: Db, url: string, provider: LlmProvider): JobRunner {
-  const handlers = pipelineJobs({
+/** The runner's own pool, named so its statements are counted apart from the bench's. */
+function runnerDb(url: string): Db {
+  return createDb(`${url}?application_name=${RUNNER_APPLICATION}`, CONCURRENCY);
+}
+
+function runnerFor(db: Db, url: string, provider: LlmProvider, modelMs: () => number) {
+  const spans = withStageSpans(
+    pipelineJobs({
+      db,
+      provider,
+      llm: parseConfig({ LLM_PROVIDER: provider.kind === "bedrock" ? "bedrock" : "offline" }),
+      bucketSeconds: 10,
+      channels: configuredChannels(),
+      log,
+    }),
+    { modelMs, roundTrips: roundTrips.read },
+  );
+  const runner = new JobRunner({
     db,
-    provider,
-    llm: parseConfig({ LLM_PROVIDER: provider.kind === "bedrock" ? "bedrock" : "offline" }),
-    bucketSeconds: 10,
-    channels: configuredChannels(),
-    log,
-  });
-  return new JobRunner({
-    db,
-    handlers,
+    handlers: spans.handlers,
     log,
     listenUrl: url,
     overrides: Object.fromEntries(
-      handlers.map((handler) => [handler.spec.kind, { concurrency: CONCURRENCY }]),
+      spans.handlers.map((handler) => [handler.spec.kind, { concurrency: CONCURRENCY }]),
     ),
+  });
+  return { runner, takeSpans: spans.take };
+}
+
+const mean = (values: readonly number[]) =>
+  values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+
+function stageFigures(spans: readonly StageSpan[]): StageFigures[] {
+  const stages = [...new Set(spans.map((span) => span.stage))];
+  return stages.map((stage) => {
+    const of = spans.filter((span) => span.stage === stage);
+    return {
+      stage,
+      overheadMs: percentiles(of.map((span) => span.wallMs - span.modelMs))!,
+      cpuMs: percentiles(of.map((span) => span.cpuMs))!,
+      queries: mean(of.map((span) => span.queries)),
+      transactions: mean(of.map((span) => span.transactions)),
+    };
   });
 }
 
-interface OverheadResult {
-  label: string;
-  overhead: Percentiles;
-  endToEnd: Percentiles;
-  modelMsPerMoment: number;
-  moments: number;
-  /** CPU per moment of this process (the runner, stages, agents, Prisma): its cost even on shared cores. */
-  nodeCpuMs: Percentiles;
-  /** Postgres CPU per moment (mean: /proc counts in 10 ms ticks). */
-  postgresCpuMsPerMoment: number;
-}
-
-/** One moment at a time: enqueue, wait for the queue to drain; overhead = wall time − model time. */
+/**
+ * One moment at a time: write the candidate, wait for the queue to drain. Overhead = from the candidate's
+ * commit to the end of the last stage, minus model time; end-to-end = the whole round (write and drain check
+ * included).
+ */
 async function measureOverhead(
   services: BenchServices,
   label: string,
@@ -297,14 +254,16 @@ async function measureOverhead(
   provider: LlmProvider,
   model: { read(): number; reset(): void },
   rounds: number,
-): Promise<OverheadResult> {
+): Promise<OverheadFigures> {
   await services.freshDatabase(name);
-  const db = createDb(services.postgres.url(name), CONCURRENCY);
+  const url = services.postgres.url(name);
+  const db = createDb(url, 2);
+  const workerDb = runnerDb(url);
   try {
     const games = await loadArchive(db);
     const reactions = games.groundTruth.filter((moment) => !moment.decoy && moment.markets.length > 0);
-    const runner = runnerFor(db, services.postgres.url(name), provider);
-    const drain = await drainWatcher(services.postgres.url(name), db);
+    const { runner, takeSpans } = runnerFor(workerDb, url, provider, model.read);
+    const drain = await drainWatcher(url, db);
     await runner.start();
     const overhead: number[] = [];
     const endToEnd: number[] = [];
@@ -312,6 +271,9 @@ async function measureOverhead(
     let routedSoFar = 0;
     const nodeCpuMs: number[] = [];
     const postgresCpuMs: number[] = [];
+    const queries: number[] = [];
+    const transactions: number[] = [];
+    const spans: StageSpan[] = [];
     const warmup = 5;
     try {
       for (let round = 0; round < rounds + warmup; round++) {
@@ -320,23 +282,33 @@ async function measureOverhead(
         // this process's own CPU is measured in, so walking /proc does not count.
         const postgresFrom = cpuSnapshot({ postgres: services.postgres.pid }).postgres ?? 0;
         model.reset();
-        const nodeFrom = process.cpuUsage();
+        takeSpans();
+        const tripsFrom = roundTrips.read();
         const started = performance.now();
         await writeCandidate(db, reaction, round);
+        // The pipeline's time and CPU run from the candidate's commit (what detection hands over) to the end
+        // of the last stage; the bench's own write and drain check stay out of them.
+        const committed = performance.now();
+        const cpuAtCommit = process.cpuUsage();
         await drain.untilDrained();
         const wall = performance.now() - started;
-        const nodeCpu = process.cpuUsage(nodeFrom);
+        const trips = roundTrips.read();
         const roundPostgresMs =
           ((cpuSnapshot({ postgres: services.postgres.pid }).postgres ?? 0) - postgresFrom) * 1_000;
         // Only moments that went through all three stages count (uninteresting ones stop after scoring).
         const routed = await db.moment.count({ where: { routedAt: { not: null } } });
         const wentThrough = routed > routedSoFar;
         routedSoFar = routed;
-        if (round >= warmup && wentThrough) {
-          overhead.push(wall - model.read());
+        const roundSpans = takeSpans();
+        const lastStage = roundSpans.at(-1);
+        if (round >= warmup && wentThrough && lastStage) {
+          overhead.push(lastStage.endedAt - committed - model.read());
           endToEnd.push(wall);
-          nodeCpuMs.push((nodeCpu.user + nodeCpu.system) / 1_000);
+          nodeCpuMs.push((lastStage.cpuMicrosAtEnd - cpuAtCommit.user - cpuAtCommit.system) / 1_000);
           postgresCpuMs.push(roundPostgresMs);
+          queries.push(trips.queries - tripsFrom.queries);
+          transactions.push(trips.transactions - tripsFrom.transactions);
+          spans.push(...roundSpans);
           modelTotal += model.read();
         }
       }
@@ -346,15 +318,18 @@ async function measureOverhead(
     }
     return {
       label,
+      moments: overhead.length,
       overhead: percentiles(overhead)!,
       endToEnd: percentiles(endToEnd)!,
       modelMsPerMoment: modelTotal / Math.max(1, overhead.length),
-      moments: overhead.length,
       nodeCpuMs: percentiles(nodeCpuMs)!,
-      postgresCpuMsPerMoment: postgresCpuMs.reduce((sum, value) => sum + value, 0) / postgresCpuMs.length,
+      postgresCpuMsPerMoment: mean(postgresCpuMs),
+      queriesPerMoment: mean(queries),
+      transactionsPerMoment: mean(transactions),
+      stages: stageFigures(spans),
     };
   } finally {
-    await db.$disconnect();
+    await Promise.all([db.$disconnect(), workerDb.$disconnect()]);
   }
 }
 
@@ -362,15 +337,17 @@ async function measureThroughput(services: BenchServices, moments: number) {
   const name = "peaklight_bench_pipeline_throughput";
   await services.freshDatabase(name);
   const url = services.postgres.url(name);
-  const db = createDb(url, CONCURRENCY);
+  const db = createDb(url, 2);
+  const workerDb = runnerDb(url);
   const games = await loadArchive(db);
   const reactions = games.groundTruth.filter((moment) => !moment.decoy && moment.markets.length > 0);
   for (let index = 0; index < moments; index++) {
     await writeCandidate(db, reactions[index % reactions.length]!, index);
   }
   const offline = timedProvider(createOfflineProvider(offlineComposers()));
-  const runner = runnerFor(db, url, offline.provider);
+  const { runner } = runnerFor(workerDb, url, offline.provider, offline.read);
   const drain = await drainWatcher(url, db);
+  const tripsFrom = roundTrips.read();
   const meter = startPhaseMeter({ postgres: services.postgres.pid });
   const started = performance.now();
   await runner.start();
@@ -378,9 +355,26 @@ async function measureThroughput(services: BenchServices, moments: number) {
   await drain.close();
   const seconds = (performance.now() - started) / 1_000;
   const measured = meter.finish(moments);
+  const trips = roundTrips.read();
   await runner.stop();
+  await workerDb.$disconnect();
   const routed = await db.moment.count({ where: { routedAt: { not: null } } });
-  return { db, games, seconds, routed, scored: await db.moment.count(), measured };
+  const scored = await db.moment.count();
+  const figures: ThroughputFigures = {
+    candidates: moments,
+    scored,
+    routed,
+    seconds,
+    momentsPerSecond: scored / seconds,
+    pipelinesPerSecond: routed / seconds,
+    nodeCpuMsPerMoment: (measured.cpu.benchSeconds * 1_000) / scored,
+    postgresCpuMsPerMoment:
+      measured.cpu.postgresSeconds === null ? null : (measured.cpu.postgresSeconds * 1_000) / scored,
+    queriesPerMoment: (trips.queries - tripsFrom.queries) / scored,
+    transactionsPerMoment: (trips.transactions - tripsFrom.transactions) / scored,
+    rssMb: { before: measured.rssMb.before, peak: measured.rssMb.peak },
+  };
+  return { db, games, figures };
 }
 
 async function measureRetrieval(db: Db, games: GamesOnDisk) {
@@ -446,10 +440,13 @@ const ms = (value: number) => value.toFixed(1).padStart(7);
 async function main(): Promise<void> {
   const rounds = argOf("rounds", 60);
   const moments = argOf("moments", 200);
+  const jsonFile = pathArg("json");
+  const compareFile = pathArg("compare");
   const machine = describeMachine();
+  const loadAtStart = os.loadavg()[0]!;
   console.log(
     `Agent pipeline bench on ${machine.cores} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
-      `load average ${os.loadavg()[0]!.toFixed(1)} at start`,
+      `load average ${loadAtStart.toFixed(1)} at start`,
   );
   const services = await startBenchServices({ kafka: false });
   const bedrock = await startInstantBedrock();
@@ -473,27 +470,10 @@ async function main(): Promise<void> {
         rounds,
       ),
     ];
-    console.log(`\nPer moment, score → describe → decide, one at a time (${rounds} rounds after 5 warm-up):`);
-    console.log(
-      "provider                     moments  overhead p50     p95  end-to-end p50     p95  model ms/moment  Node CPU ms p50     p95  Postgres CPU ms",
-    );
-    for (const result of overheads) {
-      console.log(
-        `${result.label.padEnd(28)} ${String(result.moments).padStart(7)}  ${ms(result.overhead.p50)} ${ms(result.overhead.p95)}   ${ms(result.endToEnd.p50)} ${ms(result.endToEnd.p95)}   ${ms(result.modelMsPerMoment)}  ${ms(result.nodeCpuMs.p50)} ${ms(result.nodeCpuMs.p95)}  ${ms(result.postgresCpuMsPerMoment)}`,
-      );
-    }
+    printOverhead(rounds, overheads);
 
     const throughput = await measureThroughput(services, moments);
-    console.log(
-      `\nThroughput, ${moments} candidates queued at once, ${CONCURRENCY} jobs per stage at once (offline provider):`,
-    );
-    console.log(
-      `  ${throughput.scored} moments scored, ${throughput.routed} routed in ${throughput.seconds.toFixed(1)} s: ` +
-        `${(throughput.scored / throughput.seconds).toFixed(1)} moments/s ` +
-        `(${(throughput.routed / throughput.seconds).toFixed(1)} full pipelines/s); ` +
-        `RSS ${throughput.measured.rssMb.before} → peak ${throughput.measured.rssMb.peak} MB; ` +
-        `CPU bench ${throughput.measured.cpu.benchSeconds.toFixed(1)} s, Postgres ${throughput.measured.cpu.postgresSeconds?.toFixed(1) ?? "?"} s`,
-    );
+    printThroughput(CONCURRENCY, throughput.figures);
 
     const retrieval = await measureRetrieval(throughput.db, throughput.games);
     console.log(
@@ -504,10 +484,21 @@ async function main(): Promise<void> {
       console.log(`${label.padEnd(30)} ${ms(p.p50)} ${ms(p.p95)} ${ms(p.max)}`);
     }
     await throughput.db.$disconnect();
+    const loadAtEnd = os.loadavg()[0]!;
     console.log(
       `\nRSS at the end: ${Math.round(process.memoryUsage().rss / 1024 ** 2)} MB; ` +
-        `load average ${os.loadavg()[0]!.toFixed(1)} (other work on the machine inflates wall times, not CPU ms)`,
+        `load average ${loadAtEnd.toFixed(1)} (other work on the machine inflates wall times, not CPU ms)`,
     );
+    const figures: PipelineFigures = {
+      generatedAt: new Date().toISOString(),
+      machine,
+      loadAverage: { start: loadAtStart, end: loadAtEnd },
+      overhead: overheads,
+      throughput: throughput.figures,
+      retrieval: retrieval.rows,
+    };
+    if (jsonFile) await writeFigures(jsonFile, figures);
+    if (compareFile) await printComparison(compareFile, figures);
   } finally {
     await bedrock.close();
     await services.stop();

@@ -15,7 +15,7 @@ import {
   type ToolUseBlock,
 } from "./llm/types";
 import { DATA_POLICY } from "./quote";
-import { isToolName, toolDefinition, toolSpec, type ToolContext } from "./tools/catalog";
+import { isReadOnlyTool, isToolName, toolDefinition, toolSpec, type ToolContext } from "./tools/catalog";
 import type { AgentTrace, RunOutcome, ToolCallTrace, TurnTrace } from "./trace";
 
 export interface AgentRuntime {
@@ -32,18 +32,30 @@ export interface AgentRun<Output> {
   trace: AgentTrace;
 }
 
+/** Each output schema's JSON Schema text, built once: the schemas are fixed, and building one is costly. */
+const outputSchemaText = new WeakMap<z.ZodType, string>();
+
+function outputSchemaOf(output: z.ZodType): string {
+  let text = outputSchemaText.get(output);
+  if (text === undefined) {
+    const schema = z.toJSONSchema(output, { io: "output" }) as Record<string, unknown>;
+    delete schema.$schema;
+    text = JSON.stringify(schema);
+    outputSchemaText.set(output, text);
+  }
+  return text;
+}
+
 /** The system prompt the provider gets: the agent's own, the data policy, and the answer's JSON Schema. */
 export function systemPromptOf<Input, Output>(
   definition: AgentDefinition<Input, Output>,
   agentSystem: string,
 ): string {
-  const schema = z.toJSONSchema(definition.output, { io: "output" }) as Record<string, unknown>;
-  delete schema.$schema;
   return [
     agentSystem,
     DATA_POLICY,
     "When you have what you need, answer with one JSON object and nothing else, matching this JSON Schema:",
-    JSON.stringify(schema),
+    outputSchemaOf(definition.output),
   ].join("\n\n");
 }
 
@@ -165,18 +177,25 @@ export async function runAgent<Input, Output>(
 
     const calls = result.content.filter((block) => block.type === "toolUse");
     if (calls.length > 0) {
+      // Reads run side by side (one round trip's wait instead of one per call); a turn that writes runs its
+      // calls in order. Either way results, trace and evidence keep the call order, and the first failure
+      // ends the run as it would have one by one.
+      const executions = calls.every((call) => isReadOnlyTool(call.name))
+        ? await Promise.allSettled(calls.map((call) => executeToolCall(definition, call, runtime.tools)))
+        : await settleInOrder(calls.map((call) => () => executeToolCall(definition, call, runtime.tools)));
       const results: ToolResultBlock[] = [];
-      for (const call of calls) {
-        const { block, callTrace } = await executeToolCall(definition, call, runtime.tools).catch(
-          (error: unknown) => {
-            throw new AgentToolError(
-              `${definition.name}: tool ${call.name} failed: ${String(error)}`,
-              definition.name,
-              finish("tool_error", String(error)),
-              { cause: error },
-            );
-          },
-        );
+      for (const [index, execution] of executions.entries()) {
+        const call = calls[index]!;
+        if (execution.status === "rejected") {
+          const error: unknown = execution.reason;
+          throw new AgentToolError(
+            `${definition.name}: tool ${call.name} failed: ${String(error)}`,
+            definition.name,
+            finish("tool_error", String(error)),
+            { cause: error },
+          );
+        }
+        const { block, callTrace } = execution.value;
         turn.toolCalls.push(callTrace);
         results.push(block);
         evidence.push({ name: call.name, input: call.input, result: block.content, isError: block.isError });
@@ -219,6 +238,20 @@ export async function runAgent<Input, Output>(
     definition.name,
     finish("turn_limit", "turn limit"),
   );
+}
+
+/** Runs the tasks one after another, stopping at the first failure (as Promise.allSettled, for what ran). */
+async function settleInOrder<T>(tasks: readonly (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+  const settled: PromiseSettledResult<T>[] = [];
+  for (const task of tasks) {
+    try {
+      settled.push({ status: "fulfilled", value: await task() });
+    } catch (error) {
+      settled.push({ status: "rejected", reason: error });
+      break;
+    }
+  }
+  return settled;
 }
 
 async function executeToolCall<Input, Output>(

@@ -4,7 +4,8 @@
 // and records the audit event. Delivery itself comes after editor approval; the payload is what it will
 // send. An editor may approve before the channels have decided: then this transaction queues the deliveries
 // (the approval found no decisions to deliver).
-import type { Prisma } from "../db/generated/client";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import type { ChannelMoment } from "../agents/channels/channel-config";
 import { decideChannel, type ChannelDecision } from "../agents/channels/channel-decider";
 import { deciderAgent } from "../agents/channels/decider-agent";
@@ -15,26 +16,62 @@ import { summarySchema } from "../agents/summary-agent";
 import type { AgentTrace } from "../agents/trace";
 import { COUNTRY_BY_CODE } from "../reference/countries";
 import { decideChannelsJob, type DecideChannelsPayload } from "../queue/decide-channels-job";
-import { finishJob } from "../queue/job-store";
 import type { JobHandler } from "../queue/job-runner";
 import { enqueueDeliveries } from "../channels/deliveries";
 import { subjectOf } from "./candidate-subject";
 import { recordMomentEvent } from "./moment-events";
-import { momentAwaiting, stageOutput, toolsFor, type PipelineDeps } from "./stage-runtime";
+import { MOMENT_STATUSES } from "./moment-status";
+import { finishStage, recordLostRun } from "./stage-results";
+import { momentAwaiting, toolsFor, type PipelineDeps } from "./stage-runtime";
 
 const HOUR_MS = 3_600_000;
+
+/** Per channel, the moments it decided to send since `since` (for the hourly caps): one query. */
+async function sentSince(db: Db, channelIds: readonly string[], since: Date): Promise<Map<string, number>> {
+  if (channelIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ channel_id: string; sent: number }[]>`
+    SELECT channel_id, count(*)::int AS sent FROM channel_decision
+    WHERE channel_id = ANY(${channelIds as string[]}::text[]) AND decision = 'send' AND created_at >= ${since}
+    GROUP BY channel_id`;
+  return new Map(rows.map((row) => [row.channel_id, row.sent]));
+}
+
+/** The decisions' rows, written with the run (after it, so only when the job was still this claim's). */
+function decisionsSql(momentId: bigint, decisions: readonly ChannelDecision[]): Prisma.Sql | undefined {
+  if (decisions.length === 0) return undefined;
+  const rows = decisions.map(
+    (decision) => Prisma.sql`(${momentId}::bigint, ${decision.channelId}::text,
+      ${decision.send ? "send" : "skip"}::text, ${decision.decidedBy}::text, ${decision.reason}::text,
+      ${decision.priority}::int, ${decision.markets}::text[], ${decision.generatedBy ?? null}::text,
+      ${decision.payload === undefined || decision.payload === null ? null : JSON.stringify(decision.payload)}::jsonb)`,
+  );
+  return Prisma.sql`decided AS (
+    INSERT INTO channel_decision
+      (moment_id, channel_id, decision, decided_by, reason, priority, markets, generated_by, payload)
+    SELECT decision.* FROM (VALUES ${Prisma.join(rows)}) AS decision
+    WHERE EXISTS (SELECT 1 FROM recorded)
+    ON CONFLICT (moment_id, channel_id) DO NOTHING
+    RETURNING id)`;
+}
 
 export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayload> {
   return {
     spec: decideChannelsJob,
     async handle({ job, payload }) {
       const { db } = deps;
-      const awaiting = await momentAwaiting(
-        db,
-        payload.momentId,
-        ["described", "approved"],
-        "channel decisions",
-      );
+      const now = deps.now?.() ?? Date.now();
+      // Side by side: the hourly counts do not depend on the moment (wasted only when the job is skipped).
+      const [awaiting, sent] = await Promise.all([
+        momentAwaiting(db, payload.momentId, ["described", "approved"], "channel decisions", [
+          "score",
+          "describe",
+        ]),
+        sentSince(
+          db,
+          deps.channels.map((channel) => channel.id),
+          new Date(now - HOUR_MS),
+        ),
+      ]);
       if ("skip" in awaiting) return { skip: awaiting.skip };
       const { moment } = awaiting;
       const subject = subjectOf(moment.candidate, deps.bucketSeconds);
@@ -47,17 +84,14 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
           upliftPct: market.upliftPct,
           marketSize: COUNTRY_BY_CODE.get(market.country)?.marketSize ?? 0,
         })),
-        interest: interestSchema.parse(await stageOutput(db, moment.id, "score")),
-        summary: summarySchema.parse(await stageOutput(db, moment.id, "describe")),
+        interest: interestSchema.parse(moment.scoreOutput),
+        summary: summarySchema.parse(moment.describeOutput),
         generatedBy: moment.generatedBy === "model" ? "model" : "offline",
       };
-      const now = deps.now?.() ?? Date.now();
       const tools = toolsFor(db, moment, subject);
       const decisions: ChannelDecision[] = [];
       for (const channel of deps.channels) {
-        const sentInLastHour = await db.channelDecision.count({
-          where: { channelId: channel.id, decision: "send", createdAt: { gte: new Date(now - HOUR_MS) } },
-        });
+        const sentInLastHour = sent.get(channel.id) ?? 0;
         decisions.push(
           ...(await decideChannel(channel, [channelMoment], {
             now,
@@ -74,19 +108,15 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
       const sum = (pick: (trace: AgentTrace) => number) =>
         traces.reduce((total, entry) => total + pick(entry.trace), 0);
       const queued = await db.$transaction(async (tx) => {
-        await finishJob(tx, job);
-        // Taken before the decisions are written: an editor's approval (which locks the moment first too)
-        // either committed before, and is seen here, or waits and then sees these decisions.
-        const [locked] = await tx.$queryRaw<{ status: string }[]>`
-          SELECT status FROM moment WHERE id = ${moment.id} FOR UPDATE`;
-        await tx.agentRun.create({
-          data: {
-            momentId: moment.id,
-            stage: "decide",
-            attempt: job.attempt,
+        const at = { momentId: moment.id, stage: "decide" as const, attempt: job.attempt };
+        // The moment's update locks its row and returns its status as of then: an editor's approval (which
+        // locks the moment first too) either committed before, and is seen here, or waits for this commit
+        // and then sees these decisions.
+        const status = await finishStage(tx, job, at, {
+          run: {
             agent: "channel-decider",
             outcome: "ok",
-            trace: { editorial: traces } as unknown as Prisma.InputJsonValue,
+            trace: { editorial: traces },
             output: decisions.map(({ channelId, send, decidedBy, reason }) => ({
               channelId,
               send,
@@ -97,28 +127,14 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
             modelId: traces[0]?.trace.modelId ?? null,
             inputTokens: sum((trace) => trace.usage.inputTokens),
             outputTokens: sum((trace) => trace.usage.outputTokens),
+            costUsd: null,
             latencyMs: sum((trace) => trace.latencyMs),
           },
+          alsoWrite: decisionsSql(moment.id, decisions),
+          waitingIn: MOMENT_STATUSES,
+          momentUpdate: Prisma.sql`routed_at = now()`,
         });
-        await tx.channelDecision.createMany({
-          data: decisions.map((decision) => ({
-            momentId: moment.id,
-            channelId: decision.channelId,
-            decision: decision.send ? "send" : "skip",
-            decidedBy: decision.decidedBy,
-            reason: decision.reason,
-            priority: decision.priority,
-            markets: decision.markets,
-            generatedBy: decision.generatedBy,
-            payload: (decision.payload ?? undefined) as Prisma.InputJsonValue | undefined,
-          })),
-          skipDuplicates: true,
-        });
-        await tx.moment.update({
-          where: { id: moment.id },
-          data: { routedAt: new Date(), updatedAt: new Date() },
-        });
-        const deliveries = locked?.status === "approved" ? await enqueueDeliveries(tx, moment.id) : [];
+        const deliveries = status === "approved" ? await enqueueDeliveries(tx, moment.id) : [];
         await recordMomentEvent(tx, moment.id, {
           actor: "agent:decide",
           action: "routed",
@@ -145,6 +161,7 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
       );
       return "finished";
     },
+    recordLostAttempt: (db, lost) => recordLostRun(db, "decide", lost.payload, lost.attempt),
   };
 }
 

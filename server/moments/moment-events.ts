@@ -5,8 +5,8 @@
 // advisory lock taken right before the insert and held until commit makes them so; call this last in the
 // transaction (after every row lock it takes), so the lock is held only for the commit.
 import type { Tx } from "../db/client";
-import type { Prisma } from "../db/generated/client";
-import { notifyMomentChanged } from "./moment-channel";
+import { Prisma } from "../db/generated/client";
+import { MOMENT_CHANNEL } from "./moment-channel";
 
 export const MOMENT_EVENT_ACTIONS = [
   "opened",
@@ -32,19 +32,34 @@ export interface MomentEventInput {
 /** Serialises moment_event inserts until commit (see above). Any constant unique to this use. */
 const MOMENT_EVENT_LOCK = 7_240_513_001;
 
-/** Records the change and notifies; returns the event id (what a live client resumes after). */
+/**
+ * CTEs that record `event` for each moment a CTE of the same statement, `source`, returns (its column `id`),
+ * e.g. one that inserted or updated the moment; the statement must read `event_notified` (`id` of the event,
+ * `moment_id`), or nothing is recorded. The lock is taken per row of `source`, so after that CTE's row locks
+ * (make `source` depend on every other write the statement makes, so the lock comes last), and the insert
+ * reads from the lock, so its id is drawn only once the lock is held.
+ */
+export function momentEventCtes(source: string, event: MomentEventInput): Prisma.Sql {
+  const from = Prisma.raw(source);
+  return Prisma.sql`
+    event_locked AS (
+      SELECT ${from}.id AS moment_id, pg_advisory_xact_lock(${Prisma.raw(String(MOMENT_EVENT_LOCK))})::text
+      FROM ${from}),
+    event_recorded AS (
+      INSERT INTO moment_event (moment_id, actor, action, reason, detail)
+      SELECT moment_id, ${event.actor}, ${event.action}, ${event.reason ?? null},
+             ${event.detail === undefined ? null : JSON.stringify(event.detail)}::jsonb
+      FROM event_locked
+      RETURNING id, moment_id),
+    event_notified AS (
+      SELECT event_recorded.id, event_recorded.moment_id FROM event_recorded
+      CROSS JOIN LATERAL (SELECT pg_notify(${MOMENT_CHANNEL}, event_recorded.moment_id::text)) AS notified)`;
+}
+
+/** Records the change and notifies, in one statement; returns the event id (what a live client resumes after). */
 export async function recordMomentEvent(tx: Tx, momentId: bigint, event: MomentEventInput): Promise<bigint> {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${MOMENT_EVENT_LOCK})`);
-  const row = await tx.momentEvent.create({
-    data: {
-      momentId,
-      actor: event.actor,
-      action: event.action,
-      reason: event.reason ?? null,
-      detail: event.detail,
-    },
-    select: { id: true },
-  });
-  await notifyMomentChanged(tx, momentId);
-  return row.id;
+  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+    WITH event_moment AS (SELECT ${momentId}::bigint AS id), ${momentEventCtes("event_moment", event)}
+    SELECT id FROM event_notified`;
+  return rows[0]!.id;
 }

@@ -1,18 +1,17 @@
 // What every pipeline stage shares: its dependencies, the tools an agent run gets for a moment (the games'
-// archive in Postgres, Postgres memory, the clock stopped at the peak), and the agent_run rows it writes.
+// archive in Postgres, Postgres memory, the clock stopped at the peak), and the one read of its moment (raw
+// SQL, one query, with its candidate and the earlier stages' outputs). What a stage writes: stage-results.ts.
 import type { Logger } from "pino";
-import type { Prisma } from "../db/generated/client";
-import type { Db, Tx } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import type { Db } from "../db/client";
 import type { Channel } from "../agents/channels/channel-config";
-import { AgentRunError } from "../agents/errors";
 import type { LlmProvider } from "../agents/llm/types";
 import type { MomentSubject } from "../agents/moment-evidence";
 import { peakEndOf } from "../agents/moment-evidence";
 import type { runtimeFor } from "../agents/providers";
-import type { AgentRun } from "../agents/runner";
 import type { ToolContext } from "../agents/tools/catalog";
 import { createPostgresEvidence } from "../agents/tools/postgres-evidence";
-import type { AgentTrace } from "../agents/trace";
+import type { StoredCandidate } from "./candidate-subject";
 import type { MomentStatus } from "./moment-status";
 import { createPostgresMemory } from "./postgres-memory";
 
@@ -36,20 +35,6 @@ export type Stage = "score" | "describe" | "decide";
 /** A games id that matches nothing: a moment outside every loaded games gets an empty archive. */
 const NO_GAMES = "";
 
-/** The games whose archive explains a candidate: the one its cause event is in, else the latest covering it. */
-export async function gamesIdFor(
-  db: Db,
-  candidate: { causeGamesId: string | null; startedAt: Date },
-): Promise<string | null> {
-  if (candidate.causeGamesId) return candidate.causeGamesId;
-  const games = await db.games.findFirst({
-    where: { startsAt: { lte: candidate.startedAt }, endsAt: { gte: candidate.startedAt } },
-    orderBy: { loadedAt: "desc" },
-    select: { id: true },
-  });
-  return games?.id ?? null;
-}
-
 export function toolsFor(
   db: Db,
   moment: { gamesId: string | null; key: string },
@@ -63,84 +48,96 @@ export function toolsFor(
   };
 }
 
-function traceColumns(trace: AgentTrace) {
-  return {
-    agent: trace.agent,
-    trace: trace as unknown as Prisma.InputJsonValue,
-    generatedBy: trace.generatedBy,
-    modelId: trace.modelId,
-    inputTokens: trace.usage.inputTokens,
-    outputTokens: trace.usage.outputTokens,
-    costUsd: trace.costUsd,
-    latencyMs: trace.latencyMs,
-  };
+/** A moment as a stage reads it: the columns the stages use, its candidate, earlier stages' outputs. */
+export interface StageMoment {
+  id: bigint;
+  key: string;
+  gamesId: string | null;
+  sport: string;
+  peakAt: Date;
+  status: string;
+  causeEventId: string | null;
+  generatedBy: string | null;
+  candidate: StoredCandidate;
+  /** The latest successful run's output of the score and describe stages (null until there is one). */
+  scoreOutput: unknown;
+  describeOutput: unknown;
 }
 
-/** Writes a successful run's trace and output (inside the stage's transaction). */
-export async function recordAgentRun<Output>(
-  tx: Tx,
-  at: { momentId: bigint; stage: Stage; attempt: number },
-  run: AgentRun<Output>,
-): Promise<void> {
-  await tx.agentRun.create({
-    data: {
-      ...at,
-      ...traceColumns(run.trace),
-      outcome: "ok",
-      output: run.output as Prisma.InputJsonValue,
-    },
-  });
+interface StageMomentRow {
+  id: bigint;
+  key: string;
+  games_id: string | null;
+  sport: string;
+  peak_at: Date;
+  status: string;
+  cause_event_id: string | null;
+  generated_by: string | null;
+  candidate_id: bigint;
+  candidate_key: string;
+  candidate_sport: string;
+  started_at: Date;
+  last_peak_at: Date | null;
+  markets: unknown;
+  score: number;
+  extra_viewers: number;
+  score_output: unknown;
+  describe_output: unknown;
 }
 
-/**
- * Runs a stage's agent; when the run fails, keeps its trace and error as a failed agent_run for this
- * attempt (so the failure is visible beside the job's last_error), then rethrows for the queue to retry.
- */
-export async function runRecorded<Output>(
-  db: Db,
-  at: { momentId: bigint; stage: Stage; attempt: number },
-  run: () => Promise<AgentRun<Output>>,
-): Promise<AgentRun<Output>> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AgentRunError) {
-      await db.agentRun.createMany({
-        data: [{ ...at, ...traceColumns(error.trace), outcome: "failed", error: error.message }],
-        skipDuplicates: true,
-      });
-    }
-    throw error;
-  }
-}
-
-/** The validated output of a stage's successful run on a moment (the latest, if several). */
-export async function stageOutput(db: Db, momentId: bigint, stage: Stage): Promise<unknown> {
-  const run = await db.agentRun.findFirst({
-    where: { momentId, stage, outcome: "ok" },
-    orderBy: { attempt: "desc" },
-    select: { output: true },
-  });
-  return run?.output ?? null;
-}
+/** The latest successful output of a stage on moment `m`, as a scalar subquery. */
+const latestOutput = (stage: Stage, wanted: boolean) =>
+  wanted
+    ? Prisma.sql`(SELECT r.output FROM agent_run r
+                  WHERE r.moment_id = m.id AND r.stage = ${stage} AND r.outcome = 'ok'
+                  ORDER BY r.attempt DESC LIMIT 1)`
+    : Prisma.sql`NULL::jsonb`;
 
 /**
- * The moment a stage job is about, with its candidate, if it still waits for that stage (is in one of
- * `statuses`); otherwise why the job has nothing to do.
+ * The moment a stage job is about, with its candidate and the earlier stages' outputs it asks for, in one
+ * query, if it still waits for that stage (is in one of `statuses`); otherwise why the job has nothing to do.
  */
 export async function momentAwaiting(
   db: Db,
   momentId: string,
   statuses: MomentStatus | readonly MomentStatus[],
   waitingFor: string,
-): Promise<{ skip: string } | { moment: Prisma.MomentGetPayload<{ include: { candidate: true } }> }> {
-  const moment = await db.moment.findUnique({
-    where: { id: BigInt(momentId) },
-    include: { candidate: true },
-  });
-  if (!moment) return { skip: `moment ${momentId} no longer exists` };
-  if (!([] as readonly string[]).concat(statuses).includes(moment.status)) {
-    return { skip: `moment ${moment.id} is ${moment.status}, not waiting for ${waitingFor}` };
+  outputs: readonly Exclude<Stage, "decide">[] = [],
+): Promise<{ skip: string } | { moment: StageMoment }> {
+  const [row] = await db.$queryRaw<StageMomentRow[]>`
+    SELECT m.id, m.key, m.games_id, m.sport, m.peak_at, m.status, m.cause_event_id, m.generated_by,
+           c.id AS candidate_id, c.key AS candidate_key, c.sport AS candidate_sport, c.started_at,
+           c.last_peak_at, c.markets, c.score, c.extra_viewers,
+           ${latestOutput("score", outputs.includes("score"))} AS score_output,
+           ${latestOutput("describe", outputs.includes("describe"))} AS describe_output
+    FROM moment m JOIN candidate_moment c ON c.id = m.candidate_id
+    WHERE m.id = ${BigInt(momentId)}`;
+  if (!row) return { skip: `moment ${momentId} no longer exists` };
+  if (!([] as readonly string[]).concat(statuses).includes(row.status)) {
+    return { skip: `moment ${row.id} is ${row.status}, not waiting for ${waitingFor}` };
   }
-  return { moment };
+  return {
+    moment: {
+      id: row.id,
+      key: row.key,
+      gamesId: row.games_id,
+      sport: row.sport,
+      peakAt: row.peak_at,
+      status: row.status,
+      causeEventId: row.cause_event_id,
+      generatedBy: row.generated_by,
+      candidate: {
+        id: row.candidate_id,
+        key: row.candidate_key,
+        sport: row.candidate_sport,
+        startedAt: row.started_at,
+        lastPeakAt: row.last_peak_at,
+        markets: row.markets,
+        score: row.score,
+        extraViewers: row.extra_viewers,
+      },
+      scoreOutput: row.score_output,
+      describeOutput: row.describe_output,
+    },
+  };
 }

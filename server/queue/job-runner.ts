@@ -200,30 +200,31 @@ export class JobRunner {
 
   /** Requeues (or kills, after the last attempt) jobs whose worker lost its lease; wakes if any came back. */
   async reclaim(): Promise<void> {
+    const reclaimed = await reclaimExpired(
+      this.options.db,
+      this.kinds.map((state) => ({ kind: state.handler.spec.kind, maxAttempts: state.retry.maxAttempts })),
+    );
     let requeuedAny = false;
     for (const state of this.kinds) {
-      const reclaimed = await reclaimExpired(
-        this.options.db,
-        state.handler.spec.kind,
-        state.retry.maxAttempts,
-      );
-      if (reclaimed.length === 0) continue;
-      const dead = reclaimed.filter((job) => job.status === "failed").length;
-      requeuedAny ||= dead < reclaimed.length;
-      this.stats.reclaimed += reclaimed.length;
+      const kind = state.handler.spec.kind;
+      const ofKind = reclaimed.filter((job) => job.kind === kind);
+      if (ofKind.length === 0) continue;
+      const dead = ofKind.filter((job) => job.status === "failed").length;
+      requeuedAny ||= dead < ofKind.length;
+      this.stats.reclaimed += ofKind.length;
       this.stats.dead += dead;
       this.options.log.warn(
         {
-          kind: state.handler.spec.kind,
-          requeued: reclaimed.length - dead,
+          kind,
+          requeued: ofKind.length - dead,
           dead,
-          jobIds: reclaimed.map((job) => job.id.toString()),
+          jobIds: ofKind.map((job) => job.id.toString()),
         },
         "reclaimed jobs whose lease expired",
       );
       const { recordLostAttempt } = state.handler;
       if (!recordLostAttempt) continue;
-      for (const job of reclaimed) {
+      for (const job of ofKind) {
         const payload = state.handler.spec.payload.safeParse(job.payload);
         if (!payload.success) continue;
         await recordLostAttempt
@@ -324,7 +325,8 @@ export class JobRunner {
       if (result === "finished") {
         this.stats.done += 1;
       } else {
-        await this.options.db.$transaction((tx) => finishJob(tx, job));
+        // Nothing else to write: one statement, no transaction.
+        await finishJob(this.options.db, job);
         this.stats.skipped += 1;
         this.options.log.info({ ...fields, reason: result.skip }, "job skipped");
       }

@@ -8,6 +8,7 @@
 // which pg-boss's API cannot join. The runner is ~200 lines of SQL and timers on FOR UPDATE SKIP LOCKED.
 import type { z } from "zod";
 import type { Tx } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import type { RetryPolicy } from "./backoff";
 
 export interface JobSpec<Payload> {
@@ -36,11 +37,39 @@ export async function enqueueJob<Payload>(
   options: { delayMs?: number } = {},
 ): Promise<boolean> {
   const parsed = spec.payload.parse(payload);
+  // One round trip: the NOTIFY runs only for a row the insert returned (none on a duplicate).
   const inserted = await tx.$executeRaw`
-    INSERT INTO job (kind, dedupe_key, payload, status, run_after)
-    VALUES (${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued',
-            now() + make_interval(secs => ${(options.delayMs ?? 0) / 1000}))
-    ON CONFLICT (dedupe_key) DO NOTHING`;
-  if (inserted > 0) await tx.$executeRaw`SELECT pg_notify(${JOB_CHANNEL}, ${spec.kind})`;
+    WITH inserted AS (
+      INSERT INTO job (kind, dedupe_key, payload, status, run_after)
+      VALUES (${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued',
+              now() + make_interval(secs => ${(options.delayMs ?? 0) / 1000}))
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING kind)
+    SELECT pg_notify(${JOB_CHANNEL}, kind) FROM inserted`;
   return inserted > 0;
+}
+
+/**
+ * `enqueueJob` as CTEs of a larger statement: queues the job, due now, once if CTE `source` returns a row (not
+ * at all if none), as CTE `name` (column `kind`), and wakes the runners in CTE `${name}_notified`, which the
+ * statement must read (a NOTIFY nobody reads is never sent).
+ */
+export function enqueueJobCtes<Payload>(
+  name: string,
+  source: string,
+  spec: JobSpec<Payload>,
+  payload: Payload,
+): Prisma.Sql {
+  const parsed = spec.payload.parse(payload);
+  const queued = Prisma.raw(name);
+  return Prisma.sql`
+    ${queued} AS (
+      INSERT INTO job (kind, dedupe_key, payload, status, run_after)
+      SELECT ${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued', now()
+      FROM (SELECT 1 FROM ${Prisma.raw(source)} LIMIT 1) AS due
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING kind),
+    ${Prisma.raw(`${name}_notified`)} AS (
+      SELECT ${queued}.kind FROM ${queued}
+      CROSS JOIN LATERAL (SELECT pg_notify(${JOB_CHANNEL}, ${queued}.kind)) AS notified)`;
 }

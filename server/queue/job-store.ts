@@ -3,6 +3,7 @@
 // and whose job was claimed again can no longer finish, fail or hand it back. Whatever puts a job back in the
 // queue NOTIFYs the runners, so they wake for it (at once, or when its back-off ends) without polling.
 import type { Db, Tx } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import type { FailureVerdict } from "./backoff";
 import { JOB_CHANNEL } from "./job-spec";
 
@@ -53,23 +54,36 @@ export interface ReclaimedJob {
   status: "queued" | "failed";
 }
 
+/** What reclaiming needs to know of a kind: after how many claims a job whose worker died is dead. */
+export interface ReclaimLimit {
+  kind: string;
+  maxAttempts: number;
+}
+
 /**
- * Running jobs of a kind whose lease expired (their worker died or hung): back to queued, or failed when
- * that was the last attempt.
+ * Running jobs of these kinds whose lease expired (their worker died or hung): back to queued, or failed when
+ * that was the last attempt of its kind. One statement for every kind, so an idle runner's check is cheap.
  */
-export async function reclaimExpired(db: Db, kind: string, maxAttempts: number): Promise<ReclaimedJob[]> {
+export async function reclaimExpired(db: Db, limits: readonly ReclaimLimit[]): Promise<ReclaimedJob[]> {
+  if (limits.length === 0) return [];
   const rows = await db.$queryRaw<
     { id: bigint; kind: string; payload: unknown; attempts: number; status: "queued" | "failed" }[]
   >`
-    UPDATE job SET status = CASE WHEN attempts >= ${maxAttempts} THEN 'failed' ELSE 'queued' END,
-           last_error = 'attempt ' || attempts || ' lost its worker (lease expired mid-job)',
+    WITH limits AS (
+      SELECT * FROM unnest(${limits.map((limit) => limit.kind)}::text[],
+                           ${limits.map((limit) => limit.maxAttempts)}::int[]) AS l(kind, max_attempts)),
+    expired AS (
+      SELECT job.id, limits.max_attempts FROM job JOIN limits ON limits.kind = job.kind
+      WHERE job.status = 'running' AND job.locked_until < now()
+      FOR UPDATE OF job SKIP LOCKED)
+    UPDATE job SET status = CASE WHEN job.attempts >= expired.max_attempts THEN 'failed' ELSE 'queued' END,
+           last_error = 'attempt ' || job.attempts || ' lost its worker (lease expired mid-job)',
            locked_until = NULL, run_after = now(), updated_at = now()
-    WHERE id IN (
-      SELECT id FROM job
-      WHERE kind = ${kind} AND status = 'running' AND locked_until < now()
-      FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, payload, attempts, status`;
-  if (rows.some((row) => row.status === "queued")) await notifyRunners(db, kind);
+    FROM expired WHERE job.id = expired.id
+    RETURNING job.id, job.kind, job.payload, job.attempts, job.status`;
+  for (const kind of new Set(rows.filter((row) => row.status === "queued").map((row) => row.kind))) {
+    await notifyRunners(db, kind);
+  }
   return rows.map((row) => ({ ...row, attempt: row.attempts }));
 }
 
@@ -94,12 +108,24 @@ export async function renewLease(db: Db, job: ClaimedJob, leaseMs: number): Prom
 }
 
 /**
- * Marks the job done inside the transaction that writes its results; throws LeaseLostError (rolling the
- * transaction back) when this claim no longer holds the job. Call it first in the transaction: it also
- * locks the job row, so two holders can never both commit.
+ * Marks the job done, fenced on this claim (id, attempt): a statement for a CTE, so a stage can finish its job
+ * and write its results in one round trip. Put it first, and make the writes depend on its row (`WHERE EXISTS
+ * (SELECT 1 FROM <it>)`), so the job row is locked before anything else and a lost claim writes nothing.
  */
-export async function finishJob(tx: Tx, job: ClaimedJob): Promise<void> {
-  const updated = await tx.$executeRaw`
+export function finishJobSql(job: ClaimedJob): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE job SET status = 'done', locked_until = NULL, updated_at = now()
+    WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}
+    RETURNING id`;
+}
+
+/**
+ * Marks the job done inside the transaction that writes its results (or alone, for a job with nothing to
+ * write); throws LeaseLostError (rolling the transaction back) when this claim no longer holds the job. Call
+ * it first in the transaction: it also locks the job row, so two holders can never both commit.
+ */
+export async function finishJob(db: Db | Tx, job: ClaimedJob): Promise<void> {
+  const updated = await db.$executeRaw`
     UPDATE job SET status = 'done', locked_until = NULL, updated_at = now()
     WHERE id = ${job.id} AND status = 'running' AND attempts = ${job.attempt}`;
   if (updated === 0) throw new LeaseLostError(job);

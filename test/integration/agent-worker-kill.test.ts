@@ -1,7 +1,8 @@
 // A crash of the real agent worker process: it claims a candidate's scoring and hangs in the model call (an
 // OpenAI-compatible server that never answers), is killed with SIGKILL mid-stage, and a second worker takes
 // the job over once its short lease (JOB_LEASE_MS) expires. Exactly one moment results, with every field
-// filled, and the job and agent_run show the lost first attempt.
+// filled, and the job and agent_run show the lost first attempt (a failed agent_run the second worker records
+// when it takes the job back).
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -140,12 +141,20 @@ describe("agent worker killed mid-stage", () => {
     expect(scoreJob).toMatchObject({ status: "done", attempts: 2 });
     expect(scoreJob.lastError).toMatch(/attempt 1 lost its worker \(lease expired mid-job\)/);
     const runs = await db.agentRun.findMany({ where: { momentId: moment.id }, orderBy: { id: "asc" } });
-    // The killed attempt wrote nothing; the score stage's run is attempt 2.
+    // The killed attempt wrote no results; the second worker, taking the job back, recorded it as lost, and
+    // the score stage's run is attempt 2.
     expect(runs.map((run) => [run.stage, run.attempt, run.outcome])).toEqual([
+      ["score", 1, "failed"],
       ["score", 2, "ok"],
       ["describe", 1, "ok"],
       ["decide", 1, "ok"],
     ]);
+    expect(runs[0]).toMatchObject({
+      agent: "interest-scorer",
+      error: "attempt 1 lost its worker (lease expired mid-stage)",
+      trace: null,
+      output: null,
+    });
     expect(await db.channelDecision.count({ where: { momentId: moment.id } })).toBe(2);
   });
 });

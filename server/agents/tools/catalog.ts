@@ -20,6 +20,8 @@ interface ToolDefinition<Args> {
   name: string;
   description: string;
   input: z.ZodType<Args>;
+  /** It changes what later calls read (memory_write): a turn holding it runs its calls one by one. */
+  writes?: true;
   run(context: ToolContext, args: Args): Promise<Record<string, unknown>>;
 }
 
@@ -146,6 +148,7 @@ const memoryWrite: ToolDefinition<{ subject: string; fact: string }> = {
     "Remember one short fact for later moments, e.g. subject team:FI-hockey, fact 'Second goal for Finland " +
     "in the final'.",
   input: z.object({ subject: memorySubjectSchema, fact: z.string().min(1).max(280) }),
+  writes: true,
   async run(context, args) {
     await context.memory.rememberFact({
       subject: args.subject,
@@ -174,18 +177,33 @@ export function isToolName(name: string): name is ToolName {
   return Object.hasOwn(CATALOG, name);
 }
 
+/** Whether running the tool changes nothing another call could read (so calls may run side by side). */
+export function isReadOnlyTool(name: string): boolean {
+  return isToolName(name) && CATALOG[name].writes !== true;
+}
+
 /** A tool with its arguments erased, for the runner: parse with `input`, then `run`. */
 export function toolDefinition(name: ToolName): ToolDefinition<unknown> {
   // The runner only ever passes `run` what `input` parsed, so erasing the argument type is safe.
   return CATALOG[name] as unknown as ToolDefinition<unknown>;
 }
 
-/** The provider-facing spec of a tool: name, description, JSON Schema of its input. */
+const specs = new Map<ToolName, ToolSpec>();
+
+/**
+ * The provider-facing spec of a tool: name, description, JSON Schema of its input. Built once per tool (the
+ * catalog is fixed) and shared, so callers must not change it.
+ */
 export function toolSpec(name: ToolName): ToolSpec {
-  const tool = CATALOG[name];
-  const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: "input" }) as Record<
-    string,
-    unknown
-  >;
-  return { name: tool.name, description: tool.description, inputSchema };
+  let spec = specs.get(name);
+  if (!spec) {
+    const tool = CATALOG[name];
+    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: "input" }) as Record<
+      string,
+      unknown
+    >;
+    spec = { name: tool.name, description: tool.description, inputSchema };
+    specs.set(name, spec);
+  }
+  return spec;
 }
