@@ -21,6 +21,22 @@ describe("chart rows from live changes", () => {
     expect(series.recentActions).toBe(3);
   });
 
+  it("keeps the country total out of the sports and counts the headline from it", () => {
+    const state: TrafficState = { values: new Map(), lastSeq: 0 };
+    applyChanges(state, [
+      ["FR", "athletics", 0, 5, 1],
+      ["FR", "swimming", 0, 3, 2],
+      ["FR", "all", 0, 8, 3],
+      ["FR", "athletics", 10_000, 4, 4],
+      ["FR", "all", 10_000, 4, 5],
+    ]);
+    const series = countrySeries(state, "FR", 0, 25_000, 10_000, 2);
+    expect(series.sports).toEqual(["athletics", "swimming"]);
+    expect(series.rows[0]).toEqual({ time: 0, athletics: 5, swimming: 3 });
+    expect(series.recentActions).toBe(12);
+    expect(series.totals?.get(0)).toBe(8);
+  });
+
   it("starts the chart at the first data held rather than drawing zeros before it", () => {
     const state: TrafficState = { values: new Map(), lastSeq: 0 };
     applyChanges(state, [["FR", "athletics", 600_000, 5, 1]]);

@@ -1,4 +1,5 @@
 // Pure helpers that turn live bucket changes into chart rows: one row per window, one column per sport.
+import { COUNTRY_TOTAL_SPORT } from "../server/stream/messages";
 import type { BucketChange } from "../server/traffic/live-channel";
 
 export interface TrafficState {
@@ -27,6 +28,8 @@ export interface CountrySeries {
   rows: ChartRow[];
   /** Actions in the last `recentWindows` windows, for the card's headline figure. */
   recentActions: number;
+  /** The country's total per window (the worker's `all` series), when it is held. */
+  totals?: Map<number, number>;
 }
 
 /** Start of the oldest bucket held, for any country: before it there is no data, not zero traffic. */
@@ -61,6 +64,9 @@ export function countrySeries(
     if (!series) perSport.set(sport, (series = new Map()));
     series.set(Number(start), actions);
   }
+  // The country total is a series of its own, not a sport: drawn as a line it would dwarf the sports.
+  const totals = perSport.get(COUNTRY_TOTAL_SPORT);
+  perSport.delete(COUNTRY_TOTAL_SPORT);
   const sports = [...perSport.keys()].sort();
   const rows: ChartRow[] = [];
   // A series that starts inside the range began mid-window: its first window is partial, so skip it.
@@ -71,12 +77,14 @@ export function countrySeries(
   const recentFrom = to - (recentWindows + 1) * windowMs;
   for (let time = first; time + windowMs <= to; time += windowMs) {
     const row: ChartRow = { time } as ChartRow;
+    let sum = 0;
     for (const sport of sports) {
       const actions = perSport.get(sport)!.get(time) ?? 0;
       row[sport] = actions;
-      if (time > recentFrom) recentActions += actions;
+      sum += actions;
     }
+    if (time > recentFrom) recentActions += totals?.get(time) ?? sum;
     rows.push(row);
   }
-  return { sports, rows, recentActions };
+  return { sports, rows, recentActions, ...(totals ? { totals } : {}) };
 }
