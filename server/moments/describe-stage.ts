@@ -17,7 +17,7 @@ import { momentAwaiting, toolsFor, type PipelineDeps } from "./stage-runtime";
 export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayload> {
   return {
     spec: describeMomentJob,
-    async handle({ job, payload }) {
+    async handle({ job, payload, chainSlot }) {
       const { db } = deps;
       const awaiting = await momentAwaiting(db, payload.momentId, "interesting", "a description", ["score"]);
       if ("skip" in awaiting) return { skip: awaiting.skip };
@@ -45,7 +45,12 @@ export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayl
           clip_session_id = ${summary.clip?.sessionId ?? null}, clip_in = ${summary.clip?.in ?? null},
           clip_out = ${summary.clip?.out ?? null}, clip_reason = ${summary.clip?.reason ?? null},
           generated_by = ${run.generatedBy}, described_at = now()`,
-        next: { spec: decideChannelsJob, payload: { momentId: moment.id.toString() } },
+        // The slot is asked for only now, so it is held for the commit, not the model's time.
+        next: {
+          spec: decideChannelsJob,
+          payload: { momentId: moment.id.toString() },
+          slot: chainSlot?.(decideChannelsJob.kind),
+        },
         event: {
           actor: "agent:describe",
           action: "described",
@@ -57,7 +62,7 @@ export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayl
           },
         },
       });
-      const stored = described !== null;
+      const stored = described.status !== null;
       if (!stored) {
         deps.log.info(
           { momentId: moment.id.toString() },
@@ -66,7 +71,7 @@ export function describeStage(deps: PipelineDeps): JobHandler<DescribeMomentPayl
         return "finished";
       }
       deps.log.info({ momentId: moment.id.toString(), headline: summary.headline }, "moment described");
-      return "finished";
+      return described.chained ? { chained: described.chained } : "finished";
     },
     recordLostAttempt: (db, lost) => recordLostRun(db, "describe", lost.payload, lost.attempt),
   };

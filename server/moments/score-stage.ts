@@ -94,7 +94,7 @@ async function openMoment(
 export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
   return {
     spec: scoreMomentJob,
-    async handle({ job, payload }) {
+    async handle({ job, payload, chainSlot }) {
       const { db } = deps;
       const row = await readCandidate(db, BigInt(payload.candidateId));
       if (!row) return { skip: `candidate ${payload.candidateId} no longer exists` };
@@ -137,8 +137,13 @@ export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
         momentUpdate: Prisma.sql`status = ${status}, interesting = ${run.output.interesting},
           interest_score = ${run.output.score}, interest_reason = ${run.output.reason},
           cause_event_id = ${run.output.causeEventId}, generated_by = ${run.generatedBy}, scored_at = now()`,
+        // The slot is asked for only now, so it is held for the commit, not the model's time.
         next: run.output.interesting
-          ? { spec: describeMomentJob, payload: { momentId: moment.id.toString() } }
+          ? {
+              spec: describeMomentJob,
+              payload: { momentId: moment.id.toString() },
+              slot: chainSlot?.(describeMomentJob.kind),
+            }
           : undefined,
         event: {
           actor: "agent:score",
@@ -151,7 +156,7 @@ export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
           },
         },
       });
-      const stored = scored !== null;
+      const stored = scored.status !== null;
       if (!stored) {
         deps.log.info(
           { momentId: moment.id.toString(), key: moment.key },
@@ -163,7 +168,7 @@ export function scoreStage(deps: PipelineDeps): JobHandler<ScoreMomentPayload> {
         { momentId: moment.id.toString(), key: moment.key, status, score: run.output.score },
         "moment scored",
       );
-      return "finished";
+      return scored.chained ? { chained: scored.chained } : "finished";
     },
     recordLostAttempt: (db, lost) =>
       recordLostRun(db, "score", { candidateId: lost.payload.candidateId }, lost.attempt),

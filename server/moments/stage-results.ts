@@ -7,6 +7,7 @@ import { AgentRunError } from "../agents/errors";
 import type { AgentRun } from "../agents/runner";
 import type { AgentTrace } from "../agents/trace";
 import { enqueueJobCtes, type JobSpec } from "../queue/job-spec";
+import type { ChainSlot } from "../queue/job-handler";
 import { finishJobSql, LeaseLostError, type ClaimedJob } from "../queue/job-store";
 import { momentEventCtes, type MomentEventInput } from "./moment-events";
 import type { MomentStatus } from "./moment-status";
@@ -115,8 +116,11 @@ export async function finishStage(
 
 /** A stage's whole commit, for stages that write nothing but their run, the moment, the next job and the event. */
 export interface StageCommit<Next> extends Omit<StageResult, "alsoWrite"> {
-  /** The next stage's job, queued only when the moment was updated. */
-  next?: { spec: JobSpec<Next>; payload: Next };
+  /**
+   * The next stage's job, queued only when the moment was updated; with `slot`, queued claimed by this runner
+   * (JobRun `chainSlot`), to be returned to it as `{ chained }`.
+   */
+  next?: { spec: JobSpec<Next>; payload: Next; slot?: ChainSlot };
   /** The audit event, recorded only when the moment was updated. */
   event: MomentEventInput;
 }
@@ -125,21 +129,33 @@ export interface StageCommit<Next> extends Omit<StageResult, "alsoWrite"> {
  * A stage's results in one statement, so one transaction and one round trip: finishes the job (fenced; it
  * locks the job row first and every write depends on it, so a lost claim writes nothing), records the run,
  * updates the moment if it still waits for this stage and, only then, queues the next job (and wakes the
- * runners) and records the audit event (its lock last, after every row the statement writes). Throws
- * LeaseLostError when the claim was lost; returns the moment's new status, or null when it no longer waited
- * (an editor decided meanwhile: the job is finished and the run kept, the moment left alone).
+ * runners, or claims it for this one) and records the audit event (its lock last, after every row the
+ * statement writes). Throws LeaseLostError when the claim was lost; returns the moment's new status, or null
+ * when it no longer waited (an editor decided meanwhile: the job is finished and the run kept, the moment left
+ * alone), and the next job when it was queued claimed.
  */
 export async function commitStage<Next>(
   db: Db,
   job: ClaimedJob,
   at: RunAt,
   commit: StageCommit<Next>,
-): Promise<string | null> {
+): Promise<{ status: string | null; chained: ClaimedJob | null }> {
   const waiting = ([] as string[]).concat(commit.waitingIn);
   const next = commit.next
-    ? enqueueJobCtes("next_job", "updated", commit.next.spec, commit.next.payload)
-    : Prisma.sql`next_job_notified AS (SELECT NULL::text AS kind WHERE false)`;
-  const [row] = await db.$queryRaw<{ finished: number; status: string | null }[]>`
+    ? enqueueJobCtes("next_job", "updated", commit.next.spec, commit.next.payload, commit.next.slot)
+    : Prisma.sql`next_job AS (SELECT NULL::bigint AS id, NULL::text AS kind, NULL::jsonb AS payload,
+                                     NULL::int AS attempts WHERE false),
+                 next_job_notified AS (SELECT NULL::text AS kind WHERE false)`;
+  const [row] = await db.$queryRaw<
+    {
+      finished: number;
+      status: string | null;
+      next_id: bigint | null;
+      next_kind: string | null;
+      next_payload: unknown;
+      next_attempt: number | null;
+    }[]
+  >`
     WITH finished AS (${finishJobSql(job)}),
     recorded AS (
       INSERT INTO agent_run ${AGENT_RUN_COLUMNS}
@@ -154,9 +170,15 @@ export async function commitStage<Next>(
       SELECT updated.id FROM updated WHERE (SELECT count(*) FROM next_job_notified) >= 0),
     ${momentEventCtes("event_moment", commit.event)}
     SELECT (SELECT count(*) FROM finished)::int AS finished, (SELECT status FROM updated) AS status,
-           (SELECT count(*) FROM event_notified)::int AS events`;
+           (SELECT count(*) FROM event_notified)::int AS events,
+           (SELECT id FROM next_job) AS next_id, (SELECT kind FROM next_job) AS next_kind,
+           (SELECT payload FROM next_job) AS next_payload, (SELECT attempts FROM next_job) AS next_attempt`;
   if (!row || row.finished === 0) throw new LeaseLostError(job);
-  return row.status;
+  const chained =
+    commit.next?.slot && row.next_id !== null && row.next_kind !== null && row.next_attempt !== null
+      ? { id: row.next_id, kind: row.next_kind, payload: row.next_payload, attempt: row.next_attempt }
+      : null;
+  return { status: row.status, chained };
 }
 
 /** Records a failed attempt's agent_run (a retried write of the same attempt is a no-op). */

@@ -5,14 +5,32 @@ import type { FailureVerdict } from "./backoff";
 import type { ClaimedJob, ReclaimedJob } from "./job-store";
 import type { JobSpec } from "./job-spec";
 
-/** `finished`: the handler called finishJob in its own transaction. `skip`: nothing to do, why. */
-export type JobResult = "finished" | { skip: string };
+/**
+ * `finished`: the handler called finishJob in its own transaction. `chained`: it did, and that transaction also
+ * queued the next job claimed for this runner (through `chainSlot`), which the runner now starts. `skip`:
+ * nothing to do, why.
+ */
+export type JobResult = "finished" | { chained: ClaimedJob } | { skip: string };
+
+/** A slot this runner holds for a job its handler's commit queues claimed (see JobRun `chainSlot`). */
+export interface ChainSlot {
+  /** The lease to queue the job with: its kind's, as this runner renews it. */
+  leaseMs: number;
+}
 
 export interface JobRun<Payload> {
   job: ClaimedJob;
   payload: Payload;
   /** Aborted when the lease is lost or the worker stops; long stages should give up then. */
   signal: AbortSignal;
+  /**
+   * Holds a slot of this runner for a job of `kind` that the handler's commit will queue, so the commit can
+   * queue it claimed (ChainSlot) and return it as `{ chained }`: the runner starts it at once, without the NOTIFY
+   * round trip and a separate claim. The slot is held until the handler returns. Undefined when this runner does
+   * not run `kind`, has no free slot for it or is stopping (or the caller is not a runner): queue the job as
+   * usual then.
+   */
+  chainSlot?(kind: string): ChainSlot | undefined;
 }
 
 /** A failed attempt as the queue records it: retried after a back-off, or dead. */

@@ -2,12 +2,14 @@
 // LOCKED, so any number of worker processes share the queue), renews each claim's lease while it runs,
 // reclaims jobs whose worker died, retries failures with back-off and marks them failed after the last
 // attempt. It wakes when a job is enqueued (LISTEN on the NOTIFY enqueueJob sends), when the next delayed job
-// falls due, when a slot frees up with work waiting, and on a slow fallback poll for lost notifications.
+// falls due, when a slot frees up with work waiting, and on a slow fallback poll for lost notifications. A
+// handler whose commit queues the next job (the pipeline's next stage) may hold a slot for it (`chainSlot`):
+// the commit queues it claimed, and the runner starts it at once, with no NOTIFY round trip or claim.
 // On stop it takes no new work, lets what runs finish for a grace period, then hands the rest back.
 import type { Logger } from "pino";
 import type { Db } from "../db/client";
 import { afterFailure, type FailureVerdict, type RetryPolicy } from "./backoff";
-import { PermanentJobError, type AnyJobHandler } from "./job-handler";
+import { PermanentJobError, type AnyJobHandler, type JobResult } from "./job-handler";
 import {
   claimJobs,
   failJob,
@@ -25,6 +27,7 @@ import { JobWakeups } from "./job-wakeups";
 export {
   PermanentJobError,
   type AnyJobHandler,
+  type ChainSlot,
   type JobFailure,
   type JobHandler,
   type JobResult,
@@ -53,6 +56,8 @@ export interface JobRunnerOptions {
 
 export interface JobRunnerStats {
   claimed: number;
+  /** Of the claimed: queued already claimed by the commit of the stage before, started without a claim round. */
+  chained: number;
   done: number;
   skipped: number;
   retried: number;
@@ -71,6 +76,8 @@ interface KindState {
   concurrency: number;
   leaseMs: number;
   inFlight: Map<bigint, { job: ClaimedJob; abort: AbortController; done: Promise<void> }>;
+  /** Slots held for jobs a running handler's commit may queue claimed (JobRun `chainSlot`). */
+  reserved: number;
   /** The last round filled every free slot: more may be due, so a finished job wakes the runner. */
   backlog: boolean;
 }
@@ -78,6 +85,7 @@ interface KindState {
 export class JobRunner {
   readonly stats: JobRunnerStats = {
     claimed: 0,
+    chained: 0,
     done: 0,
     skipped: 0,
     retried: 0,
@@ -114,6 +122,7 @@ export class JobRunner {
         concurrency: override.concurrency ?? handler.spec.concurrency,
         leaseMs: override.leaseMs ?? handler.spec.leaseMs,
         inFlight: new Map(),
+        reserved: 0,
         backlog: false,
       };
     });
@@ -186,7 +195,7 @@ export class JobRunner {
     for (const state of this.kinds) {
       if (this.stopping) return;
       if (only && !only.has(state.handler.spec.kind)) continue;
-      const free = state.concurrency - state.inFlight.size;
+      const free = this.freeSlots(state);
       const jobs = await claimJobs(this.options.db, state.handler.spec.kind, free, state.leaseMs);
       state.backlog = free <= 0 || jobs.length === free;
       if (free > 0 && jobs.length === 0) claimedNothing = true;
@@ -249,6 +258,10 @@ export class JobRunner {
     }, this.options.reclaimEveryMs ?? 2_000);
   }
 
+  private freeSlots(state: KindState): number {
+    return state.concurrency - state.inFlight.size - state.reserved;
+  }
+
   /** Jobs running now, all kinds. */
   inFlight(): number {
     return this.kinds.reduce((sum, state) => sum + state.inFlight.size, 0);
@@ -303,6 +316,20 @@ export class JobRunner {
     state.inFlight.set(job.id, { job, abort, done });
   }
 
+  /**
+   * Starts a job the finished one's commit queued claimed for this runner; hands it back instead when the runner
+   * began stopping meanwhile (stop() no longer waits for new runs).
+   */
+  private async startChained(job: ClaimedJob): Promise<void> {
+    const target = this.kinds.find((candidate) => candidate.handler.spec.kind === job.kind);
+    if (this.stopping || !target) {
+      this.stats.handedBack += await handBack(this.options.db, [job]);
+      return;
+    }
+    this.stats.chained += 1;
+    this.launch(target, job);
+  }
+
   private async run(state: KindState, job: ClaimedJob, signal: AbortSignal): Promise<void> {
     const { spec } = state.handler;
     const fields = { jobId: job.id.toString(), kind: job.kind, attempt: job.attempt };
@@ -320,10 +347,27 @@ export class JobRunner {
       this.options.log.error(fields, "job has an invalid payload; marked failed");
       return;
     }
+    const held: KindState[] = [];
+    const chainSlot = (kind: string) => {
+      const target = this.kinds.find((candidate) => candidate.handler.spec.kind === kind);
+      if (this.stopping || !target || this.freeSlots(target) <= 0) return undefined;
+      target.reserved += 1;
+      held.push(target);
+      return { leaseMs: target.leaseMs };
+    };
     try {
-      const result = await state.handler.handle({ job, payload: parsed.data, signal });
+      let result: JobResult;
+      try {
+        result = await state.handler.handle({ job, payload: parsed.data, signal, chainSlot });
+      } finally {
+        // Released right before the chained job takes its slot (no await in between), so no round fills it.
+        for (const target of held) target.reserved -= 1;
+      }
       if (result === "finished") {
         this.stats.done += 1;
+      } else if ("chained" in result) {
+        this.stats.done += 1;
+        await this.startChained(result.chained);
       } else {
         // Nothing else to write: one statement, no transaction.
         await finishJob(this.options.db, job);

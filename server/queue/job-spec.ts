@@ -51,25 +51,34 @@ export async function enqueueJob<Payload>(
 
 /**
  * `enqueueJob` as CTEs of a larger statement: queues the job, due now, once if CTE `source` returns a row (not
- * at all if none), as CTE `name` (column `kind`), and wakes the runners in CTE `${name}_notified`, which the
- * statement must read (a NOTIFY nobody reads is never sent).
+ * at all if none), as CTE `name` (columns `id`, `kind`, `payload`, `attempts`), and wakes the runners in CTE
+ * `${name}_notified`, which the statement must read (a NOTIFY nobody reads is never sent). With `claim`, the
+ * job is queued already claimed by the caller's runner (running, attempt 1, leased for `leaseMs`; see JobRun
+ * `chainSlot`), and nobody is woken: the runner starts it itself. A worker that dies before it does loses the
+ * lease like any other, and the job is reclaimed.
  */
 export function enqueueJobCtes<Payload>(
   name: string,
   source: string,
   spec: JobSpec<Payload>,
   payload: Payload,
+  claim?: { leaseMs: number },
 ): Prisma.Sql {
   const parsed = spec.payload.parse(payload);
   const queued = Prisma.raw(name);
+  const state = claim
+    ? Prisma.sql`'running', 1, now() + make_interval(secs => ${claim.leaseMs / 1000})`
+    : Prisma.sql`'queued', 0, NULL::timestamptz`;
+  const wake = claim
+    ? Prisma.empty
+    : Prisma.sql`CROSS JOIN LATERAL (SELECT pg_notify(${JOB_CHANNEL}, ${queued}.kind)) AS notified`;
   return Prisma.sql`
     ${queued} AS (
-      INSERT INTO job (kind, dedupe_key, payload, status, run_after)
-      SELECT ${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, 'queued', now()
+      INSERT INTO job (kind, dedupe_key, payload, status, attempts, locked_until, run_after)
+      SELECT ${spec.kind}, ${spec.dedupeKey(parsed)}, ${JSON.stringify(parsed)}::jsonb, ${state}, now()
       FROM (SELECT 1 FROM ${Prisma.raw(source)} LIMIT 1) AS due
       ON CONFLICT (dedupe_key) DO NOTHING
-      RETURNING kind),
+      RETURNING id, kind, payload, attempts),
     ${Prisma.raw(`${name}_notified`)} AS (
-      SELECT ${queued}.kind FROM ${queued}
-      CROSS JOIN LATERAL (SELECT pg_notify(${JOB_CHANNEL}, ${queued}.kind)) AS notified)`;
+      SELECT ${queued}.kind FROM ${queued} ${wake})`;
 }

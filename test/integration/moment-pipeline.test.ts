@@ -70,6 +70,8 @@ describe("moment pipeline", () => {
     );
     const elapsedMs = performance.now() - started;
     await jobs.stop();
+    // Score and describe each claimed the next stage's job in their own commit: no wake-up between stages.
+    expect(jobs.stats.chained).toBe(2);
 
     expect(moment).toMatchObject({
       key: expect.stringMatching(/\|/),
