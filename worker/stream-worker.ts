@@ -86,6 +86,9 @@ async function main(): Promise<void> {
       aggregator.onAssigned(partitions);
       detection.onAssigned();
     },
+    onRetry: (error, partition, attempt, delayMs) => {
+      log.error({ err: error, partition, attempt, delayMs }, "a batch failed to store; delivering it again");
+    },
     onFatal: (error) => {
       log.fatal({ err: error }, "the stream consumer stopped for good; exiting so the worker is restarted");
       void shutdown("consumer crashed", 1);

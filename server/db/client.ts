@@ -39,7 +39,9 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
     { connectionString: databaseUrl, max: poolSize },
     { statementNameGenerator: preparedStatementNames() },
   );
-  return new PrismaClient({ adapter });
+  // Prisma's defaults (2 s to get a connection, 5 s per interactive transaction) fail a busy worker's batch
+  // transactions when the machine is loaded: waiting is right there, the work is still needed.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 30_000, timeout: 120_000 } });
 }
 
 /**

@@ -39,4 +39,31 @@ describe("in-process transport", () => {
     }
     expect(transport.lag("actions")).toBe(0);
   });
+
+  it("delivers a failed batch again, after a back-off, from the same offset", async () => {
+    const transport = new InProcessTransport();
+    await transport.ensureTopic("actions", 1);
+    const seen: string[] = [];
+    const retries: number[] = [];
+    let failuresLeft = 2;
+    const subscription = await transport.consume({
+      groupId: "g",
+      topic: "actions",
+      onBatch: async (batch) => {
+        if (failuresLeft-- > 0) throw new Error("Postgres is busy");
+        seen.push(...batch.records.map((record) => record.offset));
+      },
+      onRetry: (_error, _partition, attempt) => retries.push(attempt),
+    });
+    await transport.send(
+      "actions",
+      Array.from({ length: 5 }, (_, i) => ({ key: "K", value: String(i) })),
+    );
+    await expect.poll(() => seen.length).toBe(5);
+    await subscription.stop();
+    await transport.close();
+    expect(seen).toEqual(["0", "1", "2", "3", "4"]);
+    expect(retries).toEqual([1, 2]);
+    expect(transport.lag("actions")).toBe(0);
+  });
 });

@@ -22,12 +22,16 @@ interface Group {
 
 // Records per batch: with 100-action messages this is ~100,000 actions per transaction.
 const MAX_BATCH = 1_000;
+// A failed batch (Postgres busy or restarting) is delivered again after a back-off, doubling up to this.
+const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 10_000;
 
 export class InProcessTransport implements StreamTransport {
   readonly kind = "inproc" as const;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Set<Group>();
   private waiters: (() => void)[] = [];
+  private readonly sleepers = new Set<() => void>();
   private closed = false;
 
   async ensureTopic(topic: string, partitions: number): Promise<void> {
@@ -61,6 +65,7 @@ export class InProcessTransport implements StreamTransport {
     // batch waits on Postgres, another's is decoded and aggregated.
     const consumePartition = async (partition: number) => {
       const partitionLog = log[partition]!;
+      let failures = 0;
       while (running && !this.closed) {
         const from = group.positions[partition]! - partitionLog.baseOffset;
         if (from >= partitionLog.records.length) {
@@ -68,7 +73,17 @@ export class InProcessTransport implements StreamTransport {
           continue;
         }
         const records = partitionLog.records.slice(from, from + MAX_BATCH);
-        await options.onBatch({ topic: options.topic, partition, records });
+        try {
+          await options.onBatch({ topic: options.topic, partition, records });
+        } catch (error) {
+          // Like a Kafka consumer that seeks back: the same records again, from the failed batch's offset.
+          failures += 1;
+          const delayMs = Math.min(RETRY_BASE_MS * 2 ** (failures - 1), RETRY_MAX_MS);
+          options.onRetry?.(error, partition, failures, delayMs);
+          await this.sleep(delayMs);
+          continue;
+        }
+        failures = 0;
         group.positions[partition]! += records.length;
         this.release(options.topic, partition);
       }
@@ -78,6 +93,7 @@ export class InProcessTransport implements StreamTransport {
       stop: async () => {
         running = false;
         this.wake();
+        this.wakeSleepers();
         await loop;
         this.groups.delete(group);
       },
@@ -87,6 +103,24 @@ export class InProcessTransport implements StreamTransport {
   async close(): Promise<void> {
     this.closed = true;
     this.wake();
+    this.wakeSleepers();
+  }
+
+  /** Waits `ms`, or less if the transport closes or a consumer stops (new records do not cut it short). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private wakeSleepers(): void {
+    for (const done of [...this.sleepers]) done();
   }
 
   private waitForRecords(): Promise<void> {

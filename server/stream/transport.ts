@@ -35,6 +35,8 @@ export interface ConsumeOptions {
   onAssigned?(partitions: number[]): void | Promise<void>;
   /** The consumer stopped for good (not a retriable error); the process should exit and be restarted. */
   onFatal?(error: Error): void;
+  /** A batch failed and will be delivered again after `delayMs` (a transport that retries in place). */
+  onRetry?(error: unknown, partition: number, attempt: number, delayMs: number): void;
 }
 
 export interface StreamSubscription {
