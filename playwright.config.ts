@@ -35,7 +35,9 @@ export default defineConfig({
   webServer: {
     command: "node --import tsx worker/start.ts",
     url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
+    // E2E_REUSE_SERVER=1 runs against a launcher already started on the port with this same env (for
+    // iterating on one spec); by default every run starts its own.
+    reuseExistingServer: process.env.E2E_REUSE_SERVER === "1",
     timeout: 240_000,
     stdout: "pipe",
     stderr: "pipe",

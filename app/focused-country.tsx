@@ -1,11 +1,14 @@
 "use client";
 // The focused country's large chart: live rows (from the SSE feed) or stored series (last day, custom), with
-// the expected band of one sport, peak markers, and a side panel for the selected peak.
+// the expected band of one sport, peak markers coloured by their moment's status (a marker opens its moment
+// on the desk, or the detector's facts while no moment exists yet), and zoom on the time axis.
 import { useMemo, useState } from "react";
 import { bandOf, peakMarkers, seriesRows } from "../components/chart-overlays";
 import { PeakPanel } from "../components/peak-panel";
+import { StatusLegend } from "../components/status-legend";
 import { TrafficChart } from "../components/traffic-chart";
 import type { ChartRow } from "../components/traffic-rows";
+import type { DeskChartProps } from "./editors-desk";
 import { useLiveBands, usePeaks, useStoredSeries } from "./use-chart-data";
 
 const number = new Intl.NumberFormat();
@@ -34,12 +37,21 @@ export interface FocusedCountryProps {
   countryNames: Record<string, string>;
   bandSport: string;
   onBandSport: (sport: string) => void;
+  desk: DeskChartProps;
 }
+
+const clockFormat = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
 export function FocusedCountry(props: FocusedCountryProps) {
   const { country, live, history, windowMs, sportNames } = props;
   const stored = useStoredSeries(history ? country.code : undefined, history);
   const [selectedId, setSelectedId] = useState<string>();
+  const [zoom, setZoom] = useState<{ from: number; to: number }>();
+  const { momentsByCandidate, openMomentId, onOpenMoment } = props.desk;
 
   const view = useMemo(() => {
     if (live) return { ...live, stepMs: windowMs };
@@ -53,6 +65,10 @@ export function FocusedCountry(props: FocusedCountryProps) {
   const to = rows.length > 0 ? rows[rows.length - 1]!.time + (view?.stepMs ?? windowMs) : 0;
   const liveBands = useLiveBands(country.code, from, to, live !== undefined);
   const peaks = usePeaks(country.code, from, to);
+  const shownRows = useMemo(
+    () => (zoom ? rows.filter((row) => row.time >= zoom.from && row.time <= zoom.to) : rows),
+    [rows, zoom],
+  );
 
   const sports = view?.sports ?? [];
   const bandSport =
@@ -64,10 +80,14 @@ export function FocusedCountry(props: FocusedCountryProps) {
     [bandSport, bands, country.code],
   );
   const markers = useMemo(
-    () => peakMarkers(peaks.data ?? [], rows, view?.stepMs ?? windowMs),
-    [peaks.data, rows, view?.stepMs, windowMs],
+    () => peakMarkers(peaks.data ?? [], shownRows, view?.stepMs ?? windowMs, momentsByCandidate),
+    [peaks.data, shownRows, view?.stepMs, windowMs, momentsByCandidate],
   );
+  // The peak panel is for a peak clicked while no moment came from it yet (it stays open if one arrives);
+  // a marker with a moment opens it in the desk's moment panel.
   const selected = markers.find((marker) => marker.anomaly.id === selectedId)?.anomaly;
+  const highlighted =
+    selected?.id ?? markers.find((marker) => marker.moment && marker.moment.id === openMomentId)?.anomaly.id;
 
   return (
     <section
@@ -77,7 +97,8 @@ export function FocusedCountry(props: FocusedCountryProps) {
       data-resolution={live ? "live" : stored.data?.resolution}
       data-band-points={band?.values.size ?? 0}
       data-peaks={markers.length}
-      className="mb-6 rounded-lg border border-slate-800 bg-slate-900/60 p-4"
+      data-zoomed={zoom !== undefined}
+      className="rounded-lg border border-slate-800 bg-slate-900/60 p-4"
     >
       <div className="mb-2 flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <h2 className="text-xl font-semibold">{country.name}</h2>
@@ -138,17 +159,19 @@ export function FocusedCountry(props: FocusedCountryProps) {
         >
           <div className="h-[340px] min-[1800px]:h-[560px]">
             <TrafficChart
-              rows={rows}
+              rows={shownRows}
               sports={sports}
               sportNames={sportNames}
               height="100%"
               band={band}
               markers={markers}
-              selectedMarkerId={selected?.id}
+              selectedMarkerId={highlighted}
               onMarkerSelect={(marker) => {
-                setSelectedId(marker.anomaly.id);
+                setSelectedId(marker.moment ? undefined : marker.anomaly.id);
+                if (marker.moment) onOpenMoment(marker.moment.id);
                 props.onBandSport(marker.anomaly.sport);
               }}
+              onZoom={(zoomFrom, zoomTo) => setZoom({ from: zoomFrom, to: zoomTo })}
             />
           </div>
           {selected && (
@@ -161,7 +184,24 @@ export function FocusedCountry(props: FocusedCountryProps) {
           )}
         </div>
       )}
-      <p className="mt-2 text-xs text-slate-500">
+      <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1">
+        <StatusLegend />
+        <span className="ml-auto text-xs text-slate-500">
+          {zoom
+            ? `Zoomed to ${clockFormat.format(zoom.from)} – ${clockFormat.format(zoom.to)}`
+            : "Drag across the chart to zoom"}
+        </span>
+        {zoom && (
+          <button
+            type="button"
+            onClick={() => setZoom(undefined)}
+            className="rounded border border-slate-600 px-2 py-0.5 text-xs text-slate-200 hover:bg-slate-800"
+          >
+            Reset zoom
+          </button>
+        )}
+      </div>
+      <p className="mt-1 text-xs text-slate-500">
         {peaks.error
           ? `Peak markers unavailable: ${peaks.error.message}.`
           : `${markers.length} ${markers.length === 1 ? "peak" : "peaks"} in view${markers.length > 0 ? " — click a marker for details" : ""}.`}{" "}

@@ -15,7 +15,9 @@ import {
 } from "../components/time-range";
 import { TrafficChart } from "../components/traffic-chart";
 import { countrySeries } from "../components/traffic-rows";
+import { EditorsDesk } from "./editors-desk";
 import { FocusedCountry } from "./focused-country";
+import { useLiveMoments } from "./use-live-moments";
 import { useLiveTraffic } from "./use-live-traffic";
 
 const number = new Intl.NumberFormat();
@@ -45,6 +47,7 @@ export function LiveView() {
   const liveMinutes = liveMinutesOf(range);
   const minutes = liveMinutes ?? DEFAULT_LIVE_MINUTES;
   const live = useLiveTraffic(minutes);
+  const momentsConnection = useLiveMoments();
   const [now, setNow] = useState(() => Date.now());
   const [dayAnchor, setDayAnchor] = useState(() => Date.now());
   useEffect(() => {
@@ -102,7 +105,9 @@ export function LiveView() {
       <header className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-semibold tracking-tight">
           Peak<span className="text-amber-400">light</span>
-          <span className="ml-3 text-base font-normal text-slate-400">Live traffic by country and sport</span>
+          <span className="ml-3 text-base font-normal text-slate-400">
+            Live traffic and moments by country
+          </span>
         </h1>
         <div className="ml-auto flex flex-wrap items-center gap-3">
           <label className="flex items-center gap-2 text-sm text-slate-300">
@@ -122,6 +127,9 @@ export function LiveView() {
           </label>
           <RangePicker value={range} onChange={chooseRange} />
           <ConnectionBadge state={live.connection} />
+          <a href="/ops" className="text-sm text-slate-300 hover:text-white hover:underline">
+            Operations
+          </a>
         </div>
         {range === "custom" && (
           <div className="flex w-full justify-end">
@@ -156,17 +164,26 @@ export function LiveView() {
       )}
 
       {focused && (
-        <FocusedCountry
+        <EditorsDesk
           key={focused.country.code}
           country={focused.country}
-          recentActions={focused.series.recentActions}
-          live={liveMinutes !== undefined ? focused.series : undefined}
-          history={liveMinutes === undefined ? history : undefined}
-          windowMs={windowMs}
           sportNames={sportNames}
           countryNames={countryNames}
-          bandSport={bandSport}
-          onBandSport={setBandSport}
+          connection={momentsConnection}
+          chart={(desk) => (
+            <FocusedCountry
+              country={focused.country}
+              recentActions={focused.series.recentActions}
+              live={liveMinutes !== undefined ? focused.series : undefined}
+              history={liveMinutes === undefined ? history : undefined}
+              windowMs={windowMs}
+              sportNames={sportNames}
+              countryNames={countryNames}
+              bandSport={bandSport}
+              onBandSport={setBandSport}
+              desk={desk}
+            />
+          )}
         />
       )}
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyView } from "../server/detect/anomaly-queries";
-import { bandOf, peakMarkers, seriesRows } from "./chart-overlays";
+import type { MomentSummary } from "../server/moments/moment-views";
+import { bandOf, markerStatus, peakMarkers, seriesRows } from "./chart-overlays";
 
 const anomaly = (overrides: Partial<AnomalyView>): AnomalyView => ({
   id: "1",
@@ -77,5 +78,29 @@ describe("chart overlays", () => {
       60_000,
     );
     expect(markers.map(({ anomaly: a, time, value }) => [a.id, time, value])).toEqual([["a", 60_000, 80]]);
+  });
+
+  it("colours a peak by the status of the moment its candidate became", () => {
+    const rows = [{ time: 0, football: 3 }];
+    const candidate = {
+      id: "7",
+      sport: "football",
+      status: "open",
+      startedAt: 0,
+      score: 1,
+      extraViewers: 10,
+      markets: [],
+      causeEventId: null,
+    };
+    const moment = { id: "3", candidateId: "7", status: "approved" } as MomentSummary;
+    const [withMoment, without] = peakMarkers(
+      [anomaly({ id: "a", windowStart: 0, candidate }), anomaly({ id: "b", windowStart: 0 })],
+      rows,
+      10_000,
+      new Map([["7", moment]]),
+    );
+    expect(withMoment!.moment?.id).toBe("3");
+    expect(markerStatus(withMoment!)).toBe("approved");
+    expect(markerStatus(without!)).toBe("open");
   });
 });

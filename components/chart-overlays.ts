@@ -1,6 +1,7 @@
 // Pure helpers for what the chart draws besides the lines: stored series as chart rows, the expected band of
 // one sport, and peak markers placed on the line they belong to.
 import type { AnomalyView } from "../server/detect/anomaly-queries";
+import type { MomentSummary } from "../server/moments/moment-views";
 import type { ExpectedBand, SeriesPoint } from "../server/traffic/queries";
 import type { ChartRow } from "./traffic-rows";
 
@@ -46,10 +47,25 @@ export interface PeakMarker {
   time: number;
   /** Chart y: the line's value there, so the marker sits on the line. */
   value: number;
+  /** The moment the peak's candidate became, once the agents picked it up. */
+  moment?: MomentSummary;
 }
 
-/** Markers for the peaks of the drawn sports that fall inside the rows. */
-export function peakMarkers(anomalies: AnomalyView[], rows: ChartRow[], stepMs: number): PeakMarker[] {
+/** What a marker's colour says: its moment's status, else the peak's own (open, ended, broad). */
+export function markerStatus(marker: PeakMarker): string {
+  return marker.moment?.status ?? marker.anomaly.status;
+}
+
+/**
+ * Markers for the peaks of the drawn sports that fall inside the rows, each with its moment when one exists
+ * (looked up by the candidate the peak belongs to).
+ */
+export function peakMarkers(
+  anomalies: AnomalyView[],
+  rows: ChartRow[],
+  stepMs: number,
+  momentsByCandidate: ReadonlyMap<string, MomentSummary> = new Map(),
+): PeakMarker[] {
   if (rows.length === 0) return [];
   const byTime = new Map(rows.map((row) => [row.time, row]));
   const markers: PeakMarker[] = [];
@@ -58,7 +74,8 @@ export function peakMarkers(anomalies: AnomalyView[], rows: ChartRow[], stepMs: 
     const time = anomaly.windowStart - (anomaly.windowStart % stepMs);
     const value = byTime.get(time)?.[anomaly.sport];
     if (value === undefined) continue;
-    markers.push({ anomaly, time, value });
+    const moment = anomaly.candidate ? momentsByCandidate.get(anomaly.candidate.id) : undefined;
+    markers.push(moment ? { anomaly, time, value, moment } : { anomaly, time, value });
   }
   return markers;
 }

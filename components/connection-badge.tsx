@@ -1,4 +1,4 @@
-// Shows whether the live feed is connected, so an editor knows the chart is current.
+// Shows whether a live feed is connected, so an editor knows the chart or inbox is current.
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
 const LOOK: Record<ConnectionState, { label: string; dot: string }> = {
@@ -7,12 +7,19 @@ const LOOK: Record<ConnectionState, { label: string; dot: string }> = {
   reconnecting: { label: "Reconnecting — catching up when back", dot: "bg-rose-500" },
 };
 
-export function ConnectionBadge({ state }: { state: ConnectionState }) {
+/** `subject` names the feed when a page shows more than one (the traffic's is the "Live connection"). */
+export function ConnectionBadge({
+  state,
+  subject = "Live connection",
+}: {
+  state: ConnectionState;
+  subject?: string;
+}) {
   const look = LOOK[state];
   return (
     <span
       role="status"
-      aria-label={`Live connection: ${look.label}`}
+      aria-label={`${subject}: ${look.label}`}
       data-state={state}
       className="inline-flex items-center gap-2 rounded-full border border-slate-700 px-3 py-1 text-sm text-slate-200"
     >

@@ -1,20 +1,22 @@
 "use client";
 // A country's traffic: one line per sport over the selected time range, optionally with one sport's expected
-// band (the detector's low–high) and peak markers coloured by status.
-import { useMemo } from "react";
+// band (the detector's low–high) and peak markers coloured by their moment's status. Dragging across the
+// chart selects a time range to zoom into.
+import { useMemo, useState } from "react";
 import {
   Area,
   CartesianGrid,
   ComposedChart,
   Legend,
   Line,
+  ReferenceArea,
   ReferenceDot,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
-import type { PeakMarker } from "./chart-overlays";
+import { markerStatus, type PeakMarker } from "./chart-overlays";
 import { sportColor } from "./sport-colors";
 import { statusLook } from "./status-colors";
 import type { ChartRow } from "./traffic-rows";
@@ -31,6 +33,8 @@ export interface TrafficChartProps {
   markers?: PeakMarker[];
   selectedMarkerId?: string;
   onMarkerSelect?: (marker: PeakMarker) => void;
+  /** Called with the range dragged across the chart; without it the chart does not zoom. */
+  onZoom?: (from: number, to: number) => void;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -49,8 +53,19 @@ const compactNumber = new Intl.NumberFormat(undefined, { notation: "compact" });
 const percent = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0, signDisplay: "always" });
 
 export function TrafficChart(props: TrafficChartProps) {
-  const { rows, sports, sportNames, height, compact, band, markers, selectedMarkerId, onMarkerSelect } =
-    props;
+  const {
+    rows,
+    sports,
+    sportNames,
+    height,
+    compact,
+    band,
+    markers,
+    selectedMarkerId,
+    onMarkerSelect,
+    onZoom,
+  } = props;
+  const [drag, setDrag] = useState<{ from: number; to: number }>();
   // Recharts re-registers a series whose dataKey function changes: keep it stable between renders.
   const bandRange = useMemo(
     () => (band ? (row: ChartRow) => band.values.get(row.time) ?? null : undefined),
@@ -61,7 +76,29 @@ export function TrafficChart(props: TrafficChartProps) {
   const tickFormat = span < 10 * 60_000 ? secondsFormat : span > 20 * 3_600_000 ? dayTimeFormat : timeFormat;
   return (
     <ResponsiveContainer width="100%" height={height}>
-      <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 0, left: compact ? -12 : 0 }}>
+      <ComposedChart
+        data={rows}
+        margin={{ top: 12, right: 16, bottom: 0, left: compact ? -12 : 0 }}
+        className={onZoom ? "cursor-crosshair" : undefined}
+        onMouseDown={(state) => {
+          if (onZoom && state.activeLabel !== undefined) {
+            const time = Number(state.activeLabel);
+            setDrag({ from: time, to: time });
+          }
+        }}
+        onMouseMove={(state) => {
+          if (drag && state.activeLabel !== undefined) setDrag({ ...drag, to: Number(state.activeLabel) });
+        }}
+        onMouseUp={() => {
+          // A press that moved less than two steps is a click (on a marker, say), not a zoom.
+          const step = rows.length > 1 ? rows[1]!.time - rows[0]!.time : 0;
+          if (drag && Math.abs(drag.to - drag.from) >= 2 * step) {
+            onZoom?.(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
+          }
+          setDrag(undefined);
+        }}
+        onMouseLeave={() => setDrag(undefined)}
+      >
         <CartesianGrid stroke="#1e293b" vertical={false} />
         <XAxis
           dataKey="time"
@@ -117,7 +154,8 @@ export function TrafficChart(props: TrafficChartProps) {
         ))}
         {markers?.map((marker) => {
           const { anomaly } = marker;
-          const look = statusLook(anomaly.status);
+          const status = markerStatus(marker);
+          const look = statusLook(status);
           const selected = anomaly.id === selectedMarkerId;
           const name = `Peak: ${sportNames[anomaly.sport] ?? anomaly.sport} at ${secondsFormat.format(anomaly.windowStart)}, ${percent.format(anomaly.upliftPct)}% — ${look.label}`;
           return (
@@ -132,7 +170,8 @@ export function TrafficChart(props: TrafficChartProps) {
                   tabIndex={0}
                   aria-label={name}
                   aria-pressed={selected}
-                  data-status={anomaly.status}
+                  data-status={status}
+                  data-moment-id={marker.moment?.id}
                   className="peak-marker cursor-pointer outline-none"
                   onClick={() => onMarkerSelect?.(marker)}
                   onKeyDown={(event) => {
@@ -157,6 +196,16 @@ export function TrafficChart(props: TrafficChartProps) {
             />
           );
         })}
+        {drag && drag.from !== drag.to && (
+          <ReferenceArea
+            x1={Math.min(drag.from, drag.to)}
+            x2={Math.max(drag.from, drag.to)}
+            fill="#f8fafc"
+            fillOpacity={0.08}
+            stroke="#94a3b8"
+            strokeDasharray="3 3"
+          />
+        )}
       </ComposedChart>
     </ResponsiveContainer>
   );
