@@ -1,5 +1,6 @@
 // Pure helpers for what the chart draws besides the lines: stored series as chart rows, the expected band of
 // one sport, and peak markers placed on the line they belong to.
+import { COUNTRY_TOTAL_SPORT } from "../server/stream/messages";
 import type { AnomalyView } from "../server/detect/anomaly-queries";
 import type { MomentSummary } from "../server/moments/moment-views";
 import type { ExpectedBand, SeriesPoint } from "../server/traffic/queries";
@@ -16,7 +17,10 @@ export function seriesRows(
   stepMs: number,
   now = Date.now(),
 ): { sports: string[]; rows: ChartRow[] } {
-  const sports = [...new Set(points.map((point) => point.sport))].sort();
+  // The country total (sport `all`) is not drawn as a sport: it would dwarf them.
+  const sports = [...new Set(points.map((point) => point.sport))]
+    .filter((sport) => sport !== COUNTRY_TOTAL_SPORT)
+    .sort();
   const byTime = new Map<number, ChartRow>();
   const first = from - (from % stepMs);
   const end = Math.min(to, now);
@@ -27,7 +31,7 @@ export function seriesRows(
   }
   for (const point of points) {
     const row = byTime.get(point.bucketStart);
-    if (row) row[point.sport] = point.actions;
+    if (row && point.sport !== COUNTRY_TOTAL_SPORT) row[point.sport] = point.actions;
   }
   return { sports, rows: [...byTime.values()] };
 }
