@@ -5,6 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AnomalyView } from "../server/detect/anomaly-queries";
 import type { ExpectedBand, Resolution, SeriesPoint } from "../server/traffic/queries";
+import { getJson } from "./fetch-json";
 
 export interface StoredSeries {
   from: number;
@@ -13,12 +14,6 @@ export interface StoredSeries {
   stepSeconds: number;
   points: SeriesPoint[];
   bands: ExpectedBand[];
-}
-
-async function getJson<T>(url: string, what: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`Could not load ${what} (HTTP ${response.status})`);
-  return (await response.json()) as T;
 }
 
 export function useStoredSeries(

@@ -11,40 +11,13 @@ import type {
   ReviewRequest,
   VersionRequest,
 } from "../server/moments/moment-views";
+import { getJson, postJson } from "./fetch-json";
 
 export const momentKeys = {
   inboxes: ["moments", "inbox"] as const,
   inbox: (filter: InboxFilter) => ["moments", "inbox", filter] as const,
   detail: (id: string) => ["moments", "detail", id] as const,
 };
-
-/** What the server said when it refused, in words an editor can act on. */
-async function refusal(response: Response, what: string): Promise<Error> {
-  let message = `HTTP ${response.status}`;
-  try {
-    const body = (await response.json()) as { error?: string; problems?: string[] };
-    message = [body.error, ...(body.problems ?? [])].filter(Boolean).join(": ") || message;
-  } catch {
-    // not JSON: keep the status
-  }
-  return new Error(`${what}: ${message}`);
-}
-
-async function getJson<T>(url: string, what: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw await refusal(response, `Could not load ${what}`);
-  return (await response.json()) as T;
-}
-
-async function postJson<T>(url: string, body: unknown, what: string): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw await refusal(response, what);
-  return (await response.json()) as T;
-}
 
 export function inboxUrl(filter: InboxFilter): string {
   const params = new URLSearchParams({ country: filter.country, limit: String(filter.limit) });

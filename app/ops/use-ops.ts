@@ -11,6 +11,7 @@ import type {
   OpsSummary,
   OpsWindow,
 } from "../../server/observability/ops-views";
+import { getJson, refusal } from "../fetch-json";
 
 export const opsKeys = {
   summaries: ["ops", "summary"] as const,
@@ -22,23 +23,6 @@ export const opsKeys = {
 
 /** Aggregates only: re-read on this period rather than subscribed (see above). */
 export const SUMMARY_REFRESH_MS = 10_000;
-
-async function refusal(response: Response, what: string): Promise<Error> {
-  let message = `HTTP ${response.status}`;
-  try {
-    const body = (await response.json()) as { error?: string; problems?: string[] };
-    message = [body.error, ...(body.problems ?? [])].filter(Boolean).join(": ") || message;
-  } catch {
-    // not JSON: keep the status
-  }
-  return new Error(`${what}: ${message}`);
-}
-
-async function getJson<T>(url: string, what: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw await refusal(response, `Could not load ${what}`);
-  return (await response.json()) as T;
-}
 
 export function useOpsSummary(window: OpsWindow) {
   return useQuery({

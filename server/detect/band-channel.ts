@@ -3,31 +3,15 @@
 // next read. Each judged bucket also takes a new `seq`, so a client resuming after its last event id reads
 // the band of every bucket judged meanwhile. Later stages (server/live) listen; this one never imports them.
 import { z } from "zod";
+import { chunkChanges } from "../traffic/live-channel";
 
 export const BAND_CHANNEL = "peaklight_bands";
 
 /** One judged bucket: [country, sport, bucketStart epoch ms, expected, expectedLow, expectedHigh, seq]. */
 export type BandChange = [string, string, number, number, number, number, number];
 
-/** NOTIFY payloads must stay under 8000 bytes; keep margin. */
-const MAX_PAYLOAD_BYTES = 7_000;
-
 export function chunkBandChanges(changes: readonly BandChange[]): string[] {
-  const payloads: string[] = [];
-  let current: string[] = [];
-  let size = 2;
-  for (const change of changes) {
-    const encoded = JSON.stringify(change);
-    if (size + encoded.length + 1 > MAX_PAYLOAD_BYTES && current.length > 0) {
-      payloads.push(`[${current.join(",")}]`);
-      current = [];
-      size = 2;
-    }
-    current.push(encoded);
-    size += encoded.length + 1;
-  }
-  if (current.length > 0) payloads.push(`[${current.join(",")}]`);
-  return payloads;
+  return chunkChanges(changes);
 }
 
 const changesSchema = z.array(

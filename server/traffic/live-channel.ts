@@ -11,7 +11,8 @@ export type BucketChange = [string, string, number, number, number];
 /** NOTIFY payloads must stay under 8000 bytes; keep margin for multi-byte text. */
 const MAX_PAYLOAD_BYTES = 7_000;
 
-export function chunkChanges(changes: BucketChange[]): string[] {
+/** JSON arrays of the changes, each under NOTIFY's payload limit (also used for detection's bands). */
+export function chunkChanges(changes: readonly unknown[]): string[] {
   const payloads: string[] = [];
   let current: string[] = [];
   let size = 2;

@@ -1,6 +1,8 @@
 // What the moment routes share: the moment id from the path, the JSON body validated with zod, and the
 // editors' typed errors as 404 and 409. A bad id, bad JSON or a bad body is a 400 naming each problem.
 import { z } from "zod";
+import { db } from "../../../server/db/client";
+import { readMomentDetail } from "../../../server/moments/moment-detail";
 import { MomentConflictError, MomentNotFoundError } from "../../../server/moments/moment-errors";
 
 export interface MomentRouteContext {
@@ -66,4 +68,28 @@ export function momentErrorResponse(error: unknown): Response {
 
 export function momentNotFound(id: bigint): Response {
   return momentErrorResponse(new MomentNotFoundError(id));
+}
+
+/**
+ * An editor's write on one moment: the id and the body validated, the action run, then the moment as it is
+ * now (`status` on success), or the 400/404/409 that says why not.
+ */
+export async function editorAction<T extends z.ZodType>(
+  request: Request,
+  context: MomentRouteContext,
+  schema: T,
+  action: (id: bigint, body: z.infer<T>) => Promise<unknown>,
+  status = 200,
+): Promise<Response> {
+  const id = await momentIdOf(context);
+  if (!id.ok) return id.response;
+  const body = await jsonBody(request, schema);
+  if (!body.ok) return body.response;
+  try {
+    await action(id.value, body.value);
+  } catch (error) {
+    return momentErrorResponse(error);
+  }
+  const detail = await readMomentDetail(db(), id.value);
+  return detail ? Response.json(detail, { status }) : momentNotFound(id.value);
 }
