@@ -107,7 +107,10 @@ export async function momentAwaiting(
   const [row] = await db.$queryRaw<StageMomentRow[]>`
     SELECT m.id, m.key, m.games_id, m.sport, m.peak_at, m.status, m.cause_event_id, m.generated_by,
            c.id AS candidate_id, c.key AS candidate_key, c.sport AS candidate_sport, c.started_at,
-           c.last_peak_at, c.markets, c.score, c.extra_viewers,
+           c.last_peak_at, c.score, c.extra_viewers,
+           -- Detection may empty a candidate later (its peaks re-read as a country-wide surge): the later stages
+           -- then describe and route the markets the moment was scored on.
+           COALESCE(NULLIF(c.markets, '[]'::jsonb), m.markets) AS markets,
            ${latestOutput("score", outputs.includes("score"))} AS score_output,
            ${latestOutput("describe", outputs.includes("describe"))} AS describe_output
     FROM moment m JOIN candidate_moment c ON c.id = m.candidate_id
