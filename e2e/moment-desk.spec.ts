@@ -90,9 +90,9 @@ test("a new moment appears in the inbox without a reload", async ({ page }) => {
 });
 
 // Known bug, left visible: in 2 of 3 full CI runs the approval (committed, answered 200) never reached the
-// open inbox over /api/live/moments, while new moments did. Suspected: audit event ids taken by a stage's
-// one-statement commit before its advisory lock, so the live feed's cursor can step over a change. Fix the
-// ordering in server/moments/moment-events.ts and turn this back into `test`.
+// open inbox over /api/live/moments, while new moments did. Cause not found yet: look at how the live feed
+// (server/live/moment-feed.ts) advances its cursor against event ids written by the stages' one-statement
+// commits (server/moments/moment-events.ts), then turn this back into `test`.
 test.fixme("another editor's approval reaches the inbox live, without a reload", async ({ page }) => {
   test.setTimeout(600_000);
   await page.goto("/");
