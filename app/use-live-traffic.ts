@@ -1,13 +1,13 @@
 "use client";
 // Live traffic for the dashboard: the initial window from /api/traffic, then every committed change over
-// server-sent events. EventSource reconnects by itself (sending Last-Event-ID); if the browser gives up
-// (CLOSED), we open a new one resuming after the last change we applied.
+// server-sent events, resuming after the last change applied when a stream drops (app/live-source.ts).
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { ConnectionState } from "../components/connection-badge";
 import { applyChanges, pruneBefore, type TrafficState } from "../components/traffic-rows";
 import type { BucketChange } from "../server/traffic/live-channel";
 import type { TrafficWindow } from "../server/traffic/queries";
+import { openLiveSource } from "./live-source";
 
 async function fetchWindow(minutes: number): Promise<TrafficWindow> {
   const response = await fetch(`/api/traffic?minutes=${minutes}`);
@@ -39,10 +39,7 @@ export function useLiveTraffic(minutes: number): LiveTraffic {
     stateRef.current = state;
     setVersion((v) => v + 1);
 
-    let source: EventSource | undefined;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let frame: number | undefined;
-    let disposed = false;
     const render = () => {
       frame ??= requestAnimationFrame(() => {
         frame = undefined;
@@ -50,27 +47,19 @@ export function useLiveTraffic(minutes: number): LiveTraffic {
         setVersion((v) => v + 1);
       });
     };
-    const open = () => {
-      source = new EventSource(`/api/live/traffic?since=${state.lastSeq}`);
-      source.addEventListener("ready", () => setConnection("live"));
-      source.addEventListener("buckets", (event) => {
-        applyChanges(state, JSON.parse((event as MessageEvent<string>).data) as BucketChange[]);
-        setConnection("live");
-        render();
-      });
-      source.onerror = () => {
-        setConnection("reconnecting");
-        if (source?.readyState === EventSource.CLOSED && !disposed) {
-          source.close();
-          retryTimer = setTimeout(open, 2_000);
-        }
-      };
-    };
-    open();
+    // Resumes after the last change applied, which the initial window already set.
+    const close = openLiveSource({
+      url: () => `/api/live/traffic?since=${state.lastSeq}`,
+      onConnection: setConnection,
+      on: {
+        buckets: (data) => {
+          applyChanges(state, JSON.parse(data) as BucketChange[]);
+          render();
+        },
+      },
+    });
     return () => {
-      disposed = true;
-      source?.close();
-      clearTimeout(retryTimer);
+      close();
       if (frame !== undefined) cancelAnimationFrame(frame);
     };
   }, [snapshot.data, minutes]);

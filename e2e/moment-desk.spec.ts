@@ -56,44 +56,56 @@ function panel(page: Page) {
 
 test.describe.configure({ mode: "serial" });
 
-test("a new moment appears in the inbox without a reload", async ({ page }) => {
+test("a new moment appears in the inbox without a reload", async ({ page, context }) => {
   test.setTimeout(540_000);
   await page.goto("/");
   await expect(page.getByRole("status", { name: "Moments feed: Live" })).toBeVisible({ timeout: 60_000 });
-  // Watch the country with the most recent moments, so a new one comes soon.
   await countryWithDescribed(page);
+  // Moments come to one country every few minutes, unevenly (its sessions end): watch the four countries
+  // with the most recent moments, one desk each, and wait for a new row in any of them.
   const recent = await page.request.get(`/api/moments?from=${Date.now() - 15 * 60_000}&limit=500`);
   const perCountry = new Map<string, number>();
   for (const moment of ((await recent.json()) as { moments: Summary[] }).moments) {
     for (const country of moment.countries) perCountry.set(country, (perCountry.get(country) ?? 0) + 1);
   }
-  const country = [...perCountry].sort((a, b) => b[1] - a[1])[0]![0];
-  await showCountry(page, country);
-  const rows = rowsOf(page);
-  await expect(rows.first()).toBeVisible();
-  const before = new Set(
-    await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute("data-moment-id"))),
-  );
+  const watched = [...perCountry]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([country]) => country);
+  const desks: { page: Page; before: Set<string | null> }[] = [];
+  for (const [index, country] of watched.entries()) {
+    const desk = index === 0 ? page : await context.newPage();
+    if (index > 0) await desk.goto("/");
+    await showCountry(desk, country);
+    await expect(rowsOf(desk).first()).toBeVisible();
+    const ids = await rowsOf(desk).evaluateAll((rows) =>
+      rows.map((row) => row.getAttribute("data-moment-id")),
+    );
+    desks.push({ page: desk, before: new Set(ids) });
+  }
+  let arrivedOn: Page | undefined;
   await expect
     .poll(
       async () => {
-        const ids = await rows.evaluateAll((elements) =>
-          elements.map((e) => e.getAttribute("data-moment-id")),
-        );
-        return ids.some((id) => !before.has(id));
+        for (const desk of desks) {
+          const ids = await rowsOf(desk.page).evaluateAll((rows) =>
+            rows.map((row) => row.getAttribute("data-moment-id")),
+          );
+          if (ids.some((id) => !desk.before.has(id))) arrivedOn = desk.page;
+        }
+        return arrivedOn !== undefined;
       },
       { timeout: 420_000, intervals: [2_000] },
     )
     .toBe(true);
-  const navigations = await page.evaluate(() => performance.getEntriesByType("navigation").length);
+  const navigations = await arrivedOn!.evaluate(() => performance.getEntriesByType("navigation").length);
   expect(navigations).toBe(1);
+  for (const desk of desks.slice(1)) await desk.page.close();
 });
 
-// Known bug, left visible: in 2 of 3 full CI runs the approval (committed, answered 200) never reached the
-// open inbox over /api/live/moments, while new moments did. Cause not found yet: look at how the live feed
-// (server/live/moment-feed.ts) advances its cursor against event ids written by the stages' one-statement
-// commits (server/moments/moment-events.ts), then turn this back into `test`.
-test.fixme("another editor's approval reaches the inbox live, without a reload", async ({ page }) => {
+// The streams end every few seconds here (SSE_MAX_STREAM_SECONDS): an approval that lands between two
+// streams must still arrive, resumed from the id on the stream's `ready` event.
+test("another editor's approval reaches the inbox live, without a reload", async ({ page }) => {
   test.setTimeout(600_000);
   await page.goto("/");
   await expect(page.getByRole("status", { name: "Moments feed: Live" })).toBeVisible({ timeout: 60_000 });

@@ -32,17 +32,20 @@ export class MomentFeed {
   ) {}
 
   /**
-   * Subscribes; resolves once the feed listens and knows where it stands, so every change committed after
-   * this resolves reaches `listener`.
+   * Subscribes; resolves once the feed listens and knows where it stands. `position` is the last event id
+   * the feed handed out before `listener` joined: every change after it reaches `listener`, so a client
+   * that resumes after `position` misses nothing.
    */
-  async subscribe(listener: MomentListener): Promise<() => void> {
+  async subscribe(listener: MomentListener): Promise<{ position: bigint; unsubscribe: () => void }> {
     this.starting ??= this.start().catch((error: unknown) => {
       this.starting = undefined;
       throw error;
     });
     await this.starting;
+    // Joining and reading the cursor happen in one synchronous step, and the feed moves its cursor in the
+    // same step as it hands a page out, so nothing falls between `position` and the first page received.
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return { position: this.cursor!, unsubscribe: () => this.listeners.delete(listener) };
   }
 
   get subscriberCount(): number {

@@ -25,7 +25,7 @@ export function createMomentStream(options: MomentStreamOptions): ReadableStream
     maxDurationMs: options.maxDurationMs,
     keepaliveMs: options.keepaliveMs,
     start: async (channel) => {
-      let cursor = options.afterEventId;
+      let cursor: bigint | undefined = options.afterEventId;
       let replaying = true;
       let buffered: MomentSummary[] = [];
       const forward = (moments: readonly MomentSummary[]) => {
@@ -38,12 +38,15 @@ export function createMomentStream(options: MomentStreamOptions): ReadableStream
       };
       // Subscribe first: what the feed hands out while we replay is kept and sent after, less what the
       // replay already covered.
-      const unsubscribe = await options.feed.subscribe((moments) => {
+      const { position, unsubscribe } = await options.feed.subscribe((moments) => {
         if (replaying) buffered.push(...moments);
         else forward(moments);
       });
+      // "From now" is the feed's position: the stream then always has an id to resume from, even before
+      // its first moment (a reconnect without one would start from its own "now" and lose the gap).
+      cursor ??= position;
       try {
-        while (cursor !== undefined && !channel.closed) {
+        while (!channel.closed) {
           const page = await readMomentChangesSince(options.db, cursor, REPLAY_PAGE);
           forward(page);
           if (page.length < REPLAY_PAGE) break;
@@ -55,7 +58,9 @@ export function createMomentStream(options: MomentStreamOptions): ReadableStream
       replaying = false;
       forward(buffered);
       buffered = [];
-      channel.send({ event: "ready", data: { after: cursor?.toString() ?? null } });
+      // `ready` carries the resume point as its SSE id, so EventSource sends it back as Last-Event-ID even
+      // when no moment changed during this stream.
+      channel.send({ event: "ready", id: cursor.toString(), data: { after: cursor.toString() } });
       return unsubscribe;
     },
   });

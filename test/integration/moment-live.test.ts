@@ -102,6 +102,26 @@ describe("live moments over SSE", () => {
     await fromInbox.close();
   });
 
+  it("gives a stream on which nothing changed a resume point, so a change between two streams is not lost", async () => {
+    const moment = await insertMoment(db);
+    // A client that opened "from now" and saw no moment before the server ended its stream (the duration
+    // cap): the only id it has is the one on `ready`, which EventSource sends back as Last-Event-ID.
+    const quiet = await connect();
+    const ready = await quiet.reader.until((event) => event.event === "ready");
+    expect(ready.id).toMatch(/^\d+$/);
+    await quiet.close();
+
+    // Another editor approves while the client is between streams.
+    const approval = await reviewMoment(db, moment, { action: "approve", editor: "Dana" });
+
+    const resumed = await connect("/api/live/moments", ready.id);
+    const replayed = await resumed.reader.until(isMoment(moment, (summary) => summary.status === "approved"));
+    expect(replayed.id).toBe(approval.eventId.toString());
+    const again = await resumed.reader.until((event) => event.event === "ready");
+    expect(again.id).toBe(approval.eventId.toString());
+    await resumed.close();
+  });
+
   it("serves traffic and moments over one LISTEN connection and catches up after it drops", async () => {
     const traffic = new AbortController();
     const trafficResponse = await liveTraffic(
