@@ -34,6 +34,10 @@ const GRACE_WINDOWS = 2;
 /** Live grouping's tolerance (PEAK_GROUPING_SECONDS' default) and broad-surge rule, as the stream worker uses. */
 const GROUPING_MS = 60_000;
 const BROAD_MIN_SPORTS = 3;
+/** How long after a play-by-play event the audience's reaction is looked for (the stream worker's reactionMs). */
+const REACTION_MS = 180_000;
+/** Play-by-play this significant is followed in every market (the stream worker's minEventSignificance). */
+const MIN_EVENT_SIGNIFICANCE = 0.7;
 
 function fail(message: string): never {
   process.stderr.write(`evaluate: ${message}\n${USAGE}\n`);
@@ -153,6 +157,14 @@ async function main(): Promise<void> {
       `rule-based peak can be), "from top" from its height. ` +
       `"strict" scores every reaction separately, even those no detector could tell apart.`,
   );
+  // The play-by-play the live path reads from Postgres, as grouping's possible causes of a peak.
+  const causeEvents = games.playByPlay.map((event) => ({
+    id: event.id,
+    sport: event.sport,
+    at: event.ts,
+    countries: event.countries,
+    significance: event.significance,
+  }));
   const options = { windowMs, graceWindows: GRACE_WINDOWS, ignored: truth.ignored };
   let chartInput: { peaks: DetectedPeak[]; traces: Map<string, SeriesTrace> } | undefined;
   const rows: string[] = [];
@@ -182,7 +194,11 @@ async function main(): Promise<void> {
       `  strict  ${strictScore.precision.toFixed(3).padStart(9)}  ${strictScore.recall.toFixed(3)}   ${strictScore.f1.toFixed(3)}  ` +
         `${String(strictScore.medianLagWindows ?? "-").padStart(8)}`,
     );
-    const candidates = groupCandidates(peaks, GROUPING_MS);
+    const candidates = groupCandidates(
+      peaks,
+      { toleranceMs: GROUPING_MS, reactionMs: REACTION_MS, minEventSignificance: MIN_EVENT_SIGNIFICANCE },
+      causeEvents,
+    );
     const momentOptions = { windowMs, graceWindows: GRACE_WINDOWS, groupingMs: GROUPING_MS };
     momentRows.push(
       momentRow(detector, scoreMoments(candidates, moments, momentOptions)),
@@ -220,7 +236,8 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   console.log(
     `\nmoments (grouped across markets): peaks of one sport within ${GROUPING_MS / 1000} s of a group's first peak ` +
-      `are one candidate (grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
+      `are one candidate unless play-by-play tells them apart (their possible causes share none: events of their ` +
+      `countries, or of significance ≥ ${MIN_EVENT_SIGNIFICANCE}, in the ${REACTION_MS / 1000} s before; grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
       `candidate has a peak in any market it moved, matched as per market (that market's own interval to ` +
       `${GRACE_WINDOWS} windows after its end); one candidate per reaction and one reaction per candidate (the ` +
       `unmatched one that began last), a second candidate for a found reaction is a duplicate (false); a candidate ` +

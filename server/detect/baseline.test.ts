@@ -64,6 +64,46 @@ describe("Baseline", () => {
     expect(steps.at(-1)!.expectation.expectedViewers).toBeCloseTo(300, 0);
   });
 
+  it("undoes an accepted rise when the series falls back to where it was (a long bot burst ending)", () => {
+    const baseline = new Baseline();
+    feed(baseline, flat(100, 100));
+    const burst = feed(baseline, flat(60, 500, 100));
+    expect(burst.at(-1)!.expectation.expectedViewers).toBeCloseTo(500, 0);
+    const after = feed(baseline, flat(20, 100, 160));
+    // Back at the old level after three buckets, rather than held as an outage for maxDropBuckets.
+    expect(after[5]!.expectation.expectedViewers).toBeGreaterThan(95);
+    expect(after[5]!.expectation.expectedViewers).toBeLessThan(105);
+    expect(after.at(-1)!.isOutlier).toBe(false);
+  });
+
+  it("keeps a real outage after an accepted rise a drop (it falls below half the old level)", () => {
+    const baseline = new Baseline();
+    feed(baseline, flat(100, 100));
+    feed(baseline, flat(60, 500, 100));
+    const outage = feed(baseline, flat(20, 30, 160));
+    expect(outage.at(-1)!.expectation.expectedViewers).toBeGreaterThan(450);
+  });
+
+  it("caps the measured scale at maxScaleMultiple times count noise", () => {
+    const baseline = new Baseline();
+    feed(baseline, flat(100, 100));
+    const inflated = new Baseline({}, { ...baseline.toJSON(), sigma: 60 });
+    const step = inflated.update({ bucketStart: SYNTHETIC_START_MS + 100 * WINDOW_MS, observed: 100 });
+    expect(step.expectation.sigma).toBeLessThanOrEqual(2 * Math.sqrt(100) + 1e-9);
+    const uncapped = new Baseline({ maxScaleMultiple: 0 }, { ...baseline.toJSON(), sigma: 60 });
+    expect(
+      uncapped.update({ bucketStart: SYNTHETIC_START_MS + 100 * WINDOW_MS, observed: 100 }).expectation.sigma,
+    ).toBeCloseTo(60, 0);
+  });
+
+  it("hands the rules the buckets before this one, none across a gap", () => {
+    const baseline = new Baseline();
+    const steps = feed(baseline, [...flat(20, 100), ...flat(3, 50, 20)]);
+    expect(steps.at(-1)!.previousViewers).toEqual([50, 50]);
+    const afterGap = baseline.update({ bucketStart: SYNTHETIC_START_MS + 30 * WINDOW_MS, observed: 100 });
+    expect(afterGap.previousViewers).toEqual([]);
+  });
+
   it("treats an outage as a drop, not a new normal, so the recovery is expected", () => {
     const baseline = new Baseline({ maxDropBuckets: 360 });
     feed(baseline, flat(200, 15));

@@ -13,6 +13,13 @@ const MIN_SCALE = 1e-3;
 const RISE_LOOKBACK_FROM = 4;
 /** Median absolute deviation → standard deviation for normal noise. */
 const MEDIAN_AD_TO_SIGMA = 1.4826;
+/** The longest trailing span (in buckets, this one included) the peak rules may judge. */
+export const SPAN_BUCKETS = 3;
+const NO_PREVIOUS: readonly number[] = Object.freeze([]);
+/** Buckets in a row back near the former level after which an accepted rise is undone. */
+const FALL_BACK_BUCKETS = 3;
+/** A bucket under this share of the level is in a deep drop (an outage leaves 10–35 % of the traffic). */
+const DEEP_DROP_SHARE = 0.5;
 
 export interface BaselineState {
   level: number;
@@ -39,6 +46,27 @@ export interface BaselineState {
    */
   mixEngaged?: number;
   mixTotal?: number;
+  /**
+   * Buckets in a row (up to SPAN_BUCKETS − 1) before the current one with no gap and no restart: how far back
+   * a trailing span may reach. Absent in states from before: no span then.
+   */
+  contiguous?: number;
+  /**
+   * Level and scale from before the baseline last accepted a higher level: a long run of stacked reactions (or
+   * a bot burst) can outlast maxOutlierBuckets, and when the series then falls back to where it was, that is
+   * the old normal again, not an outage to hold for maxDropBuckets.
+   */
+  formerLevel?: number;
+  formerSigma?: number;
+  /** Until when (bucket start, epoch ms) the former level can come back: maxOutlierBuckets after the rise. */
+  formerUntil?: number;
+  /**
+   * Until when (bucket start, epoch ms) the series is recovering from a drop (an outage ending): its way back
+   * up, and a level that went stale meanwhile, are not a peak.
+   */
+  recoveringUntil?: number;
+  /** Buckets below half the level (an outage's depth), counted up by those and down by the others. */
+  deepDropRun?: number;
 }
 
 export interface BaselineStep {
@@ -53,6 +81,17 @@ export interface BaselineStep {
   recentViewers: number | null;
   /** The series' usual share of engaged actions before this bucket, or null when no mix was seen yet. */
   engagedShare: number | null;
+  /**
+   * Within recoveryBuckets of the last bucket of a deep drop (an outage): the series is coming back, and no
+   * peak is judged.
+   */
+  recovering: boolean;
+  /**
+   * The observed viewers of the buckets just before this one, latest first, on this bucket's time-of-day
+   * scale: at most SPAN_BUCKETS − 1, none across a gap or a restart. What a trailing span adds up. Owned by
+   * the baseline and refilled by its next update: read it before then.
+   */
+  readonly previousViewers: readonly number[];
   warmingUp: boolean;
 }
 
@@ -63,6 +102,7 @@ export class Baseline {
   private readonly windowMs: number;
   /** How far below the mean the level settles on plain noise, given the lower gain on rises (sigmas). */
   private readonly riseBiasSigmas: number;
+  private readonly previousBuffer: number[] = [];
 
   constructor(config: Partial<BaselineConfig> = {}, state?: BaselineState) {
     this.config = baselineConfigSchema.parse(config);
@@ -103,11 +143,19 @@ export class Baseline {
         warmingUp: true,
         recentViewers: null,
         engagedShare: null,
+        previousViewers: NO_PREVIOUS,
+        recovering: false,
       };
     }
     const engagedShare = this.engagedShare();
 
     const recentViewers = this.recentMedian() * factor;
+    const reach = Math.min(state.contiguous ?? 0, SPAN_BUCKETS - 1, state.recent.length);
+    // One buffer per baseline, refilled each update (this runs for every bucket of every series).
+    const buffer = this.previousBuffer;
+    buffer.length = reach;
+    for (let back = 1; back <= reach; back += 1) buffer[back - 1] = this.recentAt(back) * factor;
+    const previousViewers = reach === 0 ? NO_PREVIOUS : buffer;
     // An audience gathering for (or leaving) a session the schedule announced: follow it faster and learn its
     // rises at full gain, then forget its slope once the ramp is over so the level does not overshoot.
     const ramp = bucket.sessionRamp ?? 0;
@@ -151,6 +199,19 @@ export class Baseline {
     state.learned += 1;
     this.pushRecent(deseasonalised);
 
+    // An outage leaves the series at a fraction of its level for minutes; when it comes back, its way up is
+    // not a peak. Only a deep drop counts: after a reaction the series often sits a little under the band.
+    // The run counts deep buckets up and others down, so a noisy bucket inside an outage does not end it.
+    if (deseasonalised < DEEP_DROP_SHARE * forecastLevel) {
+      state.deepDropRun = (state.deepDropRun ?? 0) + 1;
+      if (config.recoveryBuckets > 0 && state.deepDropRun >= config.recoveryAfterDropBuckets) {
+        state.recoveringUntil = bucket.bucketStart + config.recoveryBuckets * this.windowMs;
+      }
+    } else if (state.deepDropRun) {
+      state.deepDropRun -= 1;
+    }
+    const recovering = bucket.bucketStart <= (state.recoveringUntil ?? Number.NEGATIVE_INFINITY);
+
     // A normal bucket takes one off the run rather than clearing it: on small counts a shifted series still
     // lands inside the band now and then, and must not keep the old level for ever.
     if (!isOutlier) state.outlierRun -= Math.sign(state.outlierRun);
@@ -158,12 +219,35 @@ export class Baseline {
     else state.outlierRun = Math.min(0, state.outlierRun) - 1;
     if (state.outlierRun >= config.maxOutlierBuckets || -state.outlierRun >= config.maxDropBuckets) {
       this.acceptNewLevel();
+    } else if (
+      state.formerLevel !== undefined &&
+      bucket.bucketStart <= (state.formerUntil ?? 0) &&
+      state.outlierRun <= -FALL_BACK_BUCKETS &&
+      this.fellBack(state.formerLevel)
+    ) {
+      // Back to the level from before the accepted rise: restore it (and its scale) rather than hold an outage.
+      state.level = state.formerLevel;
+      state.sigma = state.formerSigma ?? state.sigma;
+      state.trend = 0;
+      state.outlierRun = 0;
+      forgetFormerLevel(state);
+    } else if (state.formerUntil !== undefined && bucket.bucketStart > state.formerUntil) {
+      forgetFormerLevel(state);
     }
     if (!isOutlier) {
       this.profile.observe(bucket.bucketStart, bucket.observed);
       this.learnMix(bucket);
     }
-    return { expectation, isOutlier, warmingUp: false, recentViewers, engagedShare };
+    state.contiguous = Math.min((state.contiguous ?? 0) + 1, SPAN_BUCKETS - 1);
+    return {
+      expectation,
+      isOutlier,
+      warmingUp: false,
+      recentViewers,
+      engagedShare,
+      previousViewers,
+      recovering,
+    };
   }
 
   /** The usual engaged share of the series' actions, or null before any bucket with a known mix. */
@@ -189,11 +273,31 @@ export class Baseline {
   /** A long excursion is a new normal (a match started, a feed went dark): restart from the recent median. */
   private acceptNewLevel(): void {
     const { state } = this;
+    if (state.outlierRun > 0) {
+      state.formerLevel = state.level;
+      state.formerSigma = state.sigma;
+      state.formerUntil = (state.lastBucketStart ?? 0) + this.config.maxOutlierBuckets * this.windowMs;
+    } else {
+      forgetFormerLevel(state);
+    }
     const recent = this.recentValues();
     state.level = median(recent);
     state.trend = 0;
     state.sigma = Math.max(state.sigma, MEDIAN_AD_TO_SIGMA * medianAbsoluteDeviation(recent, state.level));
     state.outlierRun = 0;
+  }
+
+  /**
+   * The last FALL_BACK_BUCKETS buckets all lie nearer the former level than the current one, and above half of
+   * it (an outage falls further).
+   */
+  private fellBack(formerLevel: number): boolean {
+    const midpoint = (formerLevel + this.state.level) / 2;
+    for (let back = 1; back <= FALL_BACK_BUCKETS; back += 1) {
+      const value = this.recentAt(back);
+      if (value > midpoint || value < formerLevel / 2) return false;
+    }
+    return true;
   }
 
   /** Missing buckets are unknown, not zero: project the damped trend over them, or restart after a long gap. */
@@ -209,8 +313,11 @@ export class Baseline {
     }
     const missing = steps - 1;
     if (missing === 0) return;
+    state.contiguous = 0;
     if (missing > config.restartAfterGapBuckets) {
       Object.assign(state, { ...freshState(config), profile: state.profile, lastBucketStart: null });
+      forgetFormerLevel(state);
+      state.recoveringUntil = undefined;
       return;
     }
     const damping = config.trendDamping;
@@ -222,14 +329,19 @@ export class Baseline {
   private expectation(level: number, factor: number): Expectation {
     const { config, state } = this;
     const levelViewers = Math.max(0, level * factor);
-    const sigma = Math.max(
-      state.sigma * factor,
+    const floor = Math.max(
       config.minSigma,
       config.relativeSigmaFloor * levelViewers,
       config.countNoise ? Math.sqrt(levelViewers) : 0,
     );
+    // The measured scale is capped at a multiple of the floor: a level that is off for a while (the tail of a
+    // long reaction, an audience leaving) leaves most residuals on one side, which the quartile rule reads as
+    // noise; uncapped, the band then widens until real peaks (and outages) fit inside it.
+    const cap = config.maxScaleMultiple > 0 ? config.maxScaleMultiple * floor : Number.POSITIVE_INFINITY;
+    const scaled = Math.min(state.sigma * factor, cap);
+    const sigma = Math.max(scaled, floor);
     // The bias is a share of the noise the level learned on; a series with no measured noise has none.
-    const measured = state.sigma > MIN_SCALE ? state.sigma * factor : 0;
+    const measured = state.sigma > MIN_SCALE ? scaled : 0;
     const expectedViewers = levelViewers + this.riseBiasSigmas * measured;
     const margin = config.bandSigmas * sigma;
     return {
@@ -273,6 +385,13 @@ function farOff(residual: number, limit: number, minChange: number): boolean {
   return size > limit && size >= minChange;
 }
 
+/** Undefined rather than deleted (a deleted key slows every later access to the state); JSON drops them. */
+function forgetFormerLevel(state: BaselineState): void {
+  state.formerLevel = undefined;
+  state.formerSigma = undefined;
+  state.formerUntil = undefined;
+}
+
 function freshState(config: BaselineConfig): BaselineState {
   return {
     level: 0,
@@ -284,6 +403,12 @@ function freshState(config: BaselineConfig): BaselineState {
     recent: [],
     recentNext: 0,
     profile: emptyProfile(config),
+    contiguous: 0,
+    deepDropRun: 0,
+    formerLevel: undefined,
+    formerSigma: undefined,
+    formerUntil: undefined,
+    recoveringUntil: undefined,
   };
 }
 

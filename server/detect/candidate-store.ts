@@ -1,25 +1,40 @@
 // Cross-market grouping in Postgres, inside the detection transaction. Series of one sport live in different
 // stream partitions, possibly owned by different workers, so the shared place is the candidate_moment table:
-// a new peak joins an open candidate of its sport whose start is within the tolerance, or opens one. Each
-// sport (and each country, for the broad-surge check) is serialised by a transaction-scoped advisory lock,
-// taken in one sorted order so two workers never deadlock. An advisory lock rather than an upsert on a
-// time-bucketed key: fixed time buckets would split two peaks 5 s apart across a bucket edge, while the lock
-// lets us apply the same "within tolerance of the first peak" rule as groupPeaks.
+// each new peak, in time order, joins the open candidate of its sport that grouping.ts's pickGroup chooses
+// (start within the tolerance, a play-by-play cause shared with its members when both have one), or opens
+// one: the same decisions as the evaluation's groupCandidates. Each sport (and each country, for the
+// broad-surge check) is serialised by a transaction-scoped advisory lock, taken in one sorted order so two
+// workers never deadlock. An advisory lock rather than an upsert on a time-bucketed key: fixed time buckets
+// would split two peaks 5 s apart across a bucket edge, while the lock lets us apply the streaming rule.
 import type { Tx } from "../db/client";
 import { enqueueScoreMoment } from "../queue/score-moment-job";
 import { splitBroadSurges } from "./broad-surges";
-import { groupPeaks, type MarketPeak } from "./grouping";
+import {
+  joinCauses,
+  pickGroup,
+  possibleCauses,
+  type CauseEvent,
+  type GroupingRule,
+  type MarketPeak,
+  type OpenGroup,
+} from "./grouping";
 
 export interface GroupingOptions {
   /** Peaks of one sport within this of a candidate's first peak are one candidate moment. */
   toleranceMs: number;
   /** Peaks of this many sports in one country within the tolerance are a country-wide surge, not a moment. */
   broadMinSports: number;
-  /** A candidate opened by play-by-play waits this long for the audience to react. */
+  /**
+   * A candidate opened by play-by-play waits this long for the audience to react, and a peak's possible
+   * causes are the events of its sport involving its country this long before it.
+   */
   reactionMs: number;
   /** The score-moment job runs this long after the candidate opens, so other markets can join first. */
   settleMs: number;
-  /** A play-by-play event at least this significant (0–1) opens a candidate before traffic reacts. */
+  /**
+   * A play-by-play event at least this significant (0–1) opens a candidate before traffic reacts, and can
+   * cause a peak in any country (not only its own countries') when grouping.
+   */
   minEventSignificance: number;
 }
 
@@ -50,32 +65,144 @@ export async function groupNewPeaks(
 
   const changed = new Set<bigint>();
   const broadIds = await markBroadSurges(tx, peaks, options, changed);
-  const sportPeaks = peaks.filter((peak) => !broadIds.has(peak.anomalyId));
+  const sportPeaks = peaks
+    .filter((peak) => peak.kind === "peak" && !broadIds.has(peak.anomalyId))
+    .sort((a, b) => a.bucketStart - b.bucketStart || a.country.localeCompare(b.country));
+  if (sportPeaks.length === 0) return { candidateIds: [...changed], jobsQueued: 0 };
+
+  // The same streaming rule as the evaluation (grouping.ts): each peak in time order joins the open
+  // candidate pickGroup chooses, with the play-by-play that can have caused it and its members, or opens one.
+  const rule: GroupingRule = {
+    toleranceMs: options.toleranceMs,
+    reactionMs: options.reactionMs,
+    minEventSignificance: options.minEventSignificance,
+  };
+  const { groups, events } = await openGroups(tx, sportPeaks, rule);
+  const membersOf = new Map<LiveGroup, InsertedPeak[]>();
+  for (const peak of sportPeaks) {
+    const causes = possibleCauses(peak, events, rule);
+    let group = pickGroup(groups, peak, causes, rule);
+    if (!group) {
+      // Two moments of one sport may start in the same window: the second one's key names its country.
+      const plain = `${peak.sport}|${peak.bucketStart}`;
+      const key = groups.some((other) => other.key === plain) ? `${plain}|${peak.country}` : plain;
+      const at = new Date(peak.bucketStart);
+      const created = await tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO candidate_moment (key, sport, started_at, status)
+        VALUES (${key}, ${peak.sport}, ${at}, 'open')
+        ON CONFLICT (key) DO UPDATE SET updated_at = now()
+        RETURNING id`;
+      group = { id: created[0]!.id, key, sport: peak.sport, startedAt: peak.bucketStart, causes: null };
+      groups.push(group);
+    }
+    group.causes = joinCauses(group.causes, causes);
+    group.startedAt = Math.min(group.startedAt, peak.bucketStart);
+    const members = membersOf.get(group) ?? [];
+    members.push(peak);
+    membersOf.set(group, members);
+  }
+
   let jobsQueued = 0;
-  for (const group of groupPeaks(sportPeaks, options.toleranceMs)) {
-    const members = sportPeaks
-      .filter(
-        (peak) =>
-          peak.sport === group.sport &&
-          peak.bucketStart >= group.startedAt &&
-          peak.bucketStart <= group.lastPeakAt,
-      )
-      .sort((a, b) => a.bucketStart - b.bucketStart);
-    const candidateId = await candidateFor(tx, group.sport, group.startedAt, options);
+  for (const [group, members] of membersOf) {
     await tx.$executeRaw`
-      UPDATE anomaly SET candidate_id = ${candidateId}
+      UPDATE anomaly SET candidate_id = ${group.id}
       WHERE id = ANY(${members.map((peak) => peak.anomalyId)}::bigint[])`;
-    await refreshCandidate(tx, candidateId);
-    changed.add(candidateId);
-    const first = members[0]!;
+    await refreshCandidate(tx, group.id);
+    changed.add(group.id);
     const queued = await enqueueScoreMoment(
       tx,
-      { anomalyId: first.anomalyId.toString(), candidateId: candidateId.toString() },
+      { anomalyId: members[0]!.anomalyId.toString(), candidateId: group.id.toString() },
       options.settleMs,
     );
     if (queued) jobsQueued += 1;
   }
   return { candidateIds: [...changed], jobsQueued };
+}
+
+interface LiveGroup extends OpenGroup {
+  id: bigint;
+  key: string;
+  causes: string[] | null;
+}
+
+/**
+ * The candidates these peaks may join (not dismissed, of their sports, started close enough), each with the
+ * causes its members share, and the play-by-play events that can have caused a member or one of the peaks.
+ */
+async function openGroups(
+  tx: Tx,
+  peaks: readonly InsertedPeak[],
+  rule: GroupingRule,
+): Promise<{ groups: LiveGroup[]; events: CauseEvent[] }> {
+  const sports = [...new Set(peaks.map((peak) => peak.sport))];
+  const first = Math.min(...peaks.map((peak) => peak.bucketStart));
+  const last = Math.max(...peaks.map((peak) => peak.bucketStart));
+  const rows = await tx.$queryRaw<
+    {
+      id: bigint;
+      key: string;
+      sport: string;
+      started_at: Date;
+      cause_games_id: string | null;
+      cause_event_id: string | null;
+    }[]
+  >`
+    SELECT id, key, sport, started_at, cause_games_id, cause_event_id
+    FROM candidate_moment
+    WHERE sport = ANY(${sports}::text[]) AND status <> 'dismissed'
+      AND started_at >= ${new Date(first - Math.max(rule.toleranceMs, rule.reactionMs))}
+      AND started_at <= ${new Date(last + rule.toleranceMs)}
+    ORDER BY id`;
+  const members =
+    rows.length === 0
+      ? []
+      : await tx.$queryRaw<{ candidate_id: bigint; country: string; sport: string; window_start: Date }[]>`
+          SELECT candidate_id, country, sport, window_start FROM anomaly
+          WHERE candidate_id = ANY(${rows.map((row) => row.id)}::bigint[]) AND kind = 'peak' AND status <> 'broad'
+          ORDER BY window_start, country`;
+  const earliest = Math.min(first, ...members.map((member) => member.window_start.getTime()));
+  const eventRows = await tx.$queryRaw<
+    {
+      games_id: string;
+      id: string;
+      sport: string;
+      occurred_at: Date;
+      countries: string[];
+      significance: number;
+    }[]
+  >`
+    SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
+    WHERE sport = ANY(${sports}::text[])
+      AND occurred_at >= ${new Date(earliest - rule.reactionMs)} AND occurred_at <= ${new Date(last)}`;
+  const events = eventRows.map((row) => ({
+    id: `${row.games_id}|${row.id}`,
+    sport: row.sport,
+    at: row.occurred_at.getTime(),
+    countries: row.countries,
+    significance: row.significance,
+  }));
+  const groups = rows.map((row): LiveGroup => {
+    const cause = row.cause_event_id ? `${row.cause_games_id}|${row.cause_event_id}` : null;
+    return {
+      id: row.id,
+      key: row.key,
+      sport: row.sport,
+      startedAt: row.started_at.getTime(),
+      causeEventId: cause,
+      causes: cause ? [cause] : null,
+    };
+  });
+  const byId = new Map(groups.map((group) => [group.id, group]));
+  for (const member of members) {
+    const group = byId.get(member.candidate_id)!;
+    const causes = possibleCauses(
+      { sport: member.sport, country: member.country, bucketStart: member.window_start.getTime() },
+      events,
+      rule,
+    );
+    group.causes = joinCauses(group.causes, causes);
+  }
+  return { groups, events };
 }
 
 /**
@@ -98,37 +225,6 @@ export async function openFromPlayByPlay(
     ON CONFLICT (key) DO NOTHING
     RETURNING id`;
   return rows.map((row) => row.id);
-}
-
-/**
- * The open candidate of the sport nearest the peak within the tolerance (a play-by-play candidate also
- * catches peaks up to reactionMs after its event), or a new one.
- */
-async function candidateFor(
-  tx: Tx,
-  sport: string,
-  startedAt: number,
-  options: GroupingOptions,
-): Promise<bigint> {
-  const at = new Date(startedAt);
-  const found = await tx.$queryRaw<{ id: bigint }[]>`
-    SELECT id FROM candidate_moment
-    WHERE sport = ${sport} AND status <> 'dismissed'
-      AND started_at >= ${at}::timestamptz - make_interval(secs => ${
-        Math.max(options.toleranceMs, options.reactionMs) / 1000
-      })
-      AND started_at <= ${at}::timestamptz + make_interval(secs => ${options.toleranceMs / 1000})
-      AND (cause_event_id IS NOT NULL
-           OR started_at >= ${at}::timestamptz - make_interval(secs => ${options.toleranceMs / 1000}))
-    ORDER BY abs(extract(epoch FROM started_at - ${at}::timestamptz)), id
-    LIMIT 1`;
-  if (found[0]) return found[0].id;
-  const created = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO candidate_moment (key, sport, started_at, status)
-    VALUES (${`${sport}|${startedAt}`}, ${sport}, ${at}, 'open')
-    ON CONFLICT (key) DO UPDATE SET updated_at = now()
-    RETURNING id`;
-  return created[0]!.id;
 }
 
 /**

@@ -30,16 +30,33 @@ export const baselineConfigSchema = z.object({
   outlierSigmas: z.number().positive().default(2),
   /** Share of the normal gain applied to outlier buckets (the peaks themselves). */
   outlierGain: z.number().min(0).max(1).default(0.05),
-  /** After this many buckets in a row outside the band, the baseline accepts the new level. */
-  maxOutlierBuckets: z.number().int().positive().default(30),
+  /**
+   * After this many buckets in a row outside the band, the baseline accepts the new level. 45 (7.5 minutes):
+   * reactions stacked on one another keep a busy series above the band for minutes, and a level accepted on
+   * their tail sits far above the audience once they fade.
+   */
+  maxOutlierBuckets: z.number().int().positive().default(45),
   /**
    * …and after this many below it. Longer: an outage is a drop, not a new normal, so the recovery that ends
    * it is not a peak.
    */
   maxDropBuckets: z.number().int().positive().default(360),
+  /**
+   * After a deep drop (at least recoveryAfterDropBuckets under half the level: an outage), the recoveryBuckets
+   * after its last deep bucket are its recovery: the audience coming back, onto a level that went stale during
+   * the drop, is not a peak. 0 turns it off.
+   */
+  recoveryAfterDropBuckets: z.number().int().positive().default(6),
+  recoveryBuckets: z.number().int().min(0).default(12),
   /** At least 6: the ring of recent values it sizes also serves the rise rule (40–60 s back). */
   warmupBuckets: z.number().int().min(6).default(12),
   relativeSigmaFloor: z.number().min(0).default(0.03),
+  /**
+   * The measured scale counts for at most this multiple of the floor (Poisson noise, the relative floor): a
+   * level left off by a long excursion makes the residuals one-sided, and the scale would read that as noise.
+   * 0 leaves it uncapped.
+   */
+  maxScaleMultiple: z.number().min(0).default(2),
   /** Counts are at least Poisson-noisy: sigma ≥ √expected. */
   countNoise: z.boolean().default(true),
   minSigma: z.number().min(0).default(1),
@@ -75,9 +92,11 @@ export const upliftConfigSchema = z.object({
   /**
    * When the action mix is known: at least this share (in %) of the actions above expected must be engaged
    * ones (video starts, live-blog opens, shares) beyond the series' usual engaged share. An audience reacting
-   * watches and shares; a bot burst or a push notification adds page views. 0 turns it off.
+   * watches and shares; a bot burst or a push notification adds page views. 40: the extra actions must be
+   * about as engaged as a usual audience's (a push notification's are mostly page views, and at 20 % half of
+   * them passed on noise). 0 turns it off.
    */
-  minEngagedSharePct: z.number().min(0).max(100).default(20),
+  minEngagedSharePct: z.number().min(0).max(100).default(40),
 });
 export type UpliftConfig = z.infer<typeof upliftConfigSchema>;
 
@@ -105,22 +124,32 @@ export const peakTrackerConfigSchema = z.object({
    * single-bucket noise on small counts is dropped, clear peaks still fire at once. 0 turns it off.
    */
   confirmBelowScore: z.number().min(0).max(1).default(0.6),
-  /** The next bucket confirms a weak crossing when it scores at least this (0.5: a peak by the rules too). */
-  confirmHoldScore: z.number().min(0).max(1).default(0.4),
+  /**
+   * The next bucket confirms a weak crossing when it scores at least this (0.5: a peak by the rules too);
+   * 0.42, a little under the edge, drops crossings whose next bucket already fell back (noise, the start of
+   * a session's ramp) and keeps those whose next bucket is still about as high.
+   */
+  confirmHoldScore: z.number().min(0).max(1).default(0.42),
   /** A peak ends once the uplift is back under this… */
   releaseUpliftPct: z.number().min(0).default(15),
   /** …for this many buckets in a row. */
   releaseBuckets: z.number().int().positive().default(2),
-  /** Buckets after a peak ends during which no new peak of the same series fires. */
-  cooldownBuckets: z.number().int().min(0).default(6),
+  /**
+   * Buckets after a peak (or drop) ends during which no new peak of the same series fires. Short: a peak
+   * ends only after releaseBuckets calm buckets already, and reactions often follow each other closely.
+   */
+  cooldownBuckets: z.number().int().min(0).default(1),
   /**
    * Re-arming inside a peak, so a second reaction on the tail of the first is a new peak: once the excess
    * over expected (averaged over two buckets) has fallen this share below its top, a new rise from the
    * lowest point fires again. 0 turns re-arming off.
    */
-  rearmDropShare: z.number().min(0).max(1).default(0.3),
-  /** …when the rise is at least this many Poisson sigmas of the bucket (√observed)… */
-  rearmRiseSigmas: z.number().positive().default(3),
+  rearmDropShare: z.number().min(0).max(1).default(0.2),
+  /**
+   * …when the rise is at least this many Poisson sigmas of the bucket (√observed)… A rise that clears the
+   * level rules but not the rise rule (the tail was still high 40–60 s before) must hold for a second bucket.
+   */
+  rearmRiseSigmas: z.number().positive().default(3.25),
   /** …and at least this share of expected, in %, so small wiggles on a large series do not re-arm. */
   rearmMinRisePct: z.number().min(0).default(25),
 });

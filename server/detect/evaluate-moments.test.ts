@@ -65,7 +65,7 @@ describe("groupCandidates", () => {
         peak("JP", "judo", 70_000), // more than 60 s after the first: a new candidate
         peak("FR", "tennis", 10_000), // another sport: its own candidate
       ],
-      60_000,
+      { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 },
     );
     expect(
       groups.map((group) => [
@@ -78,6 +78,17 @@ describe("groupCandidates", () => {
       ["tennis", 10_000, ["FR@10000"]],
       ["judo", 70_000, ["JP@70000"]],
     ]);
+  });
+  it("splits one sport's simultaneous peaks by their play-by-play causes, as live grouping does", () => {
+    const groups = groupCandidates(
+      [peak("AU", "football", 30_000), peak("JP", "football", 60_000), peak("NZ", "football", 70_000)],
+      { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 },
+      [
+        { id: "au-goal", sport: "football", at: 0, countries: ["AU", "NZ"], significance: 0.5 },
+        { id: "jp-goal", sport: "football", at: 30_000, countries: ["JP"], significance: 0.5 },
+      ],
+    );
+    expect(groups.map((group) => group.peaks.map((one) => one.country))).toEqual([["AU", "NZ"], ["JP"]]);
   });
 });
 

@@ -1,10 +1,10 @@
 // Scores detection the way editors receive it: peaks grouped across markets into candidate moments (as live
 // grouping does), matched one-to-one to the simulator's moments. Beside the per-market scoring, not instead.
 //
-// Matching rule: peaks (country-wide surges already set apart) are grouped with groupPeaks: one sport, within
-// the grouping tolerance of a group's first peak. A candidate overlaps a truth moment when one of its peaks
-// falls in one of the moment's markets, in that market's interval [start, end + grace] (the per-market
-// tolerance). Candidates are taken in time order; each takes the unmatched overlapping moment that began
+// Matching rule: peaks (country-wide surges already set apart) are grouped with groupPeakMembers, the live
+// rule: one sport, within the grouping tolerance of a group's first peak, sharing a possible play-by-play
+// cause. A candidate overlaps a truth moment when one of its peaks falls in one of the moment's markets, in
+// that market's interval [start, end + grace] (the per-market tolerance). Candidates are taken in time order; each takes the unmatched overlapping moment that began
 // last, and one whose overlapping moments are all taken is a duplicate (against precision). A moment counts
 // when the rules can see at least one of its markets; one they can see in none is ignored, and a candidate
 // overlapping only such moments is left out of precision. A candidate overlapping no reaction is false (a
@@ -12,7 +12,7 @@
 // market covers. Lag: from the window holding the moment's start (and the one in which its first market
 // reached the uplift rule) to the window that raised the candidate's first peak in the moment's markets.
 import { intervalCovers, type DetectedPeak, type MarketInterval, type ScoreOptions } from "./evaluate";
-import { groupPeaks } from "./grouping";
+import { groupPeakMembers, type CauseEvent, type GroupingRule } from "./grouping";
 import { median } from "./robust-stats";
 
 /** A reaction (or decoy) of the simulator across every market it moved, each with its own interval. */
@@ -79,24 +79,19 @@ export interface MomentScoreOptions extends Omit<ScoreOptions, "ignored"> {
   groupingMs: number;
 }
 
-/** Groups peaks with the live rule (groupPeaks) and keeps each group's peaks. */
-export function groupCandidates(peaks: readonly DetectedPeak[], groupingMs: number): DetectedCandidate[] {
-  const bySport = new Map<string, DetectedPeak[]>();
-  for (const peak of peaks) {
-    if (peak.kind !== "peak") continue;
-    const list = bySport.get(peak.sport) ?? [];
-    list.push(peak);
-    bySport.set(peak.sport, list);
-  }
-  for (const list of bySport.values()) list.sort((a, b) => a.bucketStart - b.bucketStart);
-  // groupPeaks cuts each sport's time-ordered peaks into runs, so a group's peaks are those between its
-  // first and last peak (the same membership candidate-store.ts gives anomalies).
-  return groupPeaks(peaks, groupingMs).map((group) => ({
-    sport: group.sport,
-    startedAt: group.startedAt,
-    peaks: (bySport.get(group.sport) ?? []).filter(
-      (peak) => peak.bucketStart >= group.startedAt && peak.bucketStart <= group.lastPeakAt,
-    ),
+/**
+ * Groups peaks with the live rule (groupPeakMembers: nearest group start within the tolerance, play-by-play
+ * causes shared) and keeps each group's peaks.
+ */
+export function groupCandidates(
+  peaks: readonly DetectedPeak[],
+  rule: GroupingRule,
+  events: readonly CauseEvent[] = [],
+): DetectedCandidate[] {
+  return groupPeakMembers(peaks, rule, events).map((group) => ({
+    sport: group.moment.sport,
+    startedAt: group.moment.startedAt,
+    peaks: group.peaks,
   }));
 }
 

@@ -1,5 +1,14 @@
 // Cross-market grouping: peaks of the same sport in several countries within a short time of each other are
-// one candidate moment, with each market's uplift. A pure function over peaks from any time window.
+// one candidate moment, with each market's uplift. Streaming: each peak, in time order, joins one of the
+// groups open when it is recorded or opens one, so the live path (candidate-store.ts, against Postgres) and
+// the evaluation (evaluate-moments.ts) take the same decisions with the same functions.
+//
+// Time alone merges distinct reactions of one sport (two matches of a sport at once, two plays 40 s apart),
+// so play-by-play narrows it: a peak's possible causes are the events of its sport involving its country (or
+// significant enough to be followed everywhere) in the reaction time before it, and a group keeps the causes
+// all its members share. A peak whose causes share
+// none with a group's is a different moment; a peak with no known cause (a country that only follows the
+// sport, no play-by-play loaded) is judged on time alone.
 import type { PeakEvent } from "./peak-tracker";
 
 export interface MarketPeak extends PeakEvent {
@@ -29,32 +38,145 @@ export interface CandidateMoment {
   score: number;
 }
 
+/** A play-by-play event as grouping sees it. */
+export interface CauseEvent {
+  /** Unique across games (live: games id and event id). */
+  id: string;
+  sport: string;
+  at: number;
+  countries: readonly string[];
+  /** 0–1: an event at least minEventSignificance is followed in every market, not only its countries'. */
+  significance: number;
+}
+
+export interface GroupingRule {
+  /** A peak joins a group whose start is within this of it (PEAK_GROUPING_SECONDS). */
+  toleranceMs: number;
+  /** An event can cause peaks up to this long after it; a play-by-play group catches peaks this long. */
+  reactionMs: number;
+  /** An event this significant (the one that opens a candidate on its own) can cause a peak in any country. */
+  minEventSignificance: number;
+}
+
+/** An open group (a candidate) as the streaming rule needs it. */
+export interface OpenGroup {
+  sport: string;
+  startedAt: number;
+  /** The play-by-play event that opened it, if any: it starts at the event and waits for the reaction. */
+  causeEventId?: string | null;
+  /** Events every member could be a reaction to; null when no member (nor the opening event) names one. */
+  causes: readonly string[] | null;
+}
+
 /**
- * Groups peaks (drops are ignored) by sport; a peak joins a group when it starts within `toleranceMs` of
- * the group's first peak, so a long run of staggered peaks cannot chain into one endless moment.
+ * The events of the peak's sport from reactionMs before its window up to it that involve its country, or
+ * that are significant enough to be followed everywhere.
  */
-export function groupPeaks(peaks: readonly MarketPeak[], toleranceMs: number): CandidateMoment[] {
-  const bySport = new Map<string, MarketPeak[]>();
-  for (const peak of peaks) {
-    if (peak.kind !== "peak") continue;
-    const list = bySport.get(peak.sport) ?? [];
-    list.push(peak);
-    bySport.set(peak.sport, list);
+export function possibleCauses(
+  peak: Pick<MarketPeak, "sport" | "country" | "bucketStart">,
+  events: readonly CauseEvent[],
+  rule: Pick<GroupingRule, "reactionMs" | "minEventSignificance">,
+): string[] {
+  return events
+    .filter(
+      (event) =>
+        event.sport === peak.sport &&
+        event.at <= peak.bucketStart &&
+        event.at >= peak.bucketStart - rule.reactionMs &&
+        (event.countries.includes(peak.country) || event.significance >= rule.minEventSignificance),
+    )
+    .map((event) => event.id);
+}
+
+/** The group's causes once a peak with these causes joined it (compatible ones: see pickGroup). */
+export function joinCauses(group: readonly string[] | null, peak: readonly string[]): string[] | null {
+  if (peak.length === 0) return group === null ? null : [...group];
+  if (group === null) return [...peak];
+  return group.filter((id) => peak.includes(id));
+}
+
+/**
+ * The group a peak joins: of its sport, starting within the tolerance of it (a play-by-play group: from the
+ * tolerance before up to reactionMs after its event), whose causes share one with the peak's when both name
+ * some; the nearest start wins, the earlier listed on a tie. Undefined: the peak opens a group.
+ */
+export function pickGroup<G extends OpenGroup>(
+  groups: readonly G[],
+  peak: Pick<MarketPeak, "sport" | "bucketStart">,
+  causes: readonly string[],
+  rule: GroupingRule,
+): G | undefined {
+  let best: G | undefined;
+  for (const group of groups) {
+    if (group.sport !== peak.sport) continue;
+    const after = peak.bucketStart - group.startedAt;
+    const within = group.causeEventId
+      ? after >= -rule.toleranceMs && after <= Math.max(rule.toleranceMs, rule.reactionMs)
+      : Math.abs(after) <= rule.toleranceMs;
+    if (!within) continue;
+    if (group.causes !== null && causes.length > 0 && !causes.some((id) => group.causes!.includes(id)))
+      continue;
+    if (!best || Math.abs(after) < Math.abs(peak.bucketStart - best.startedAt)) best = group;
   }
-  const moments: CandidateMoment[] = [];
-  for (const [sport, sportPeaks] of bySport) {
-    sportPeaks.sort((a, b) => a.bucketStart - b.bucketStart || a.country.localeCompare(b.country));
-    let group: MarketPeak[] = [];
-    for (const peak of sportPeaks) {
-      if (group.length > 0 && peak.bucketStart - group[0]!.bucketStart > toleranceMs) {
-        moments.push(momentOf(sport, group));
-        group = [];
-      }
-      group.push(peak);
+  return best;
+}
+
+export interface PeakGroup<P extends MarketPeak = MarketPeak> {
+  moment: CandidateMoment;
+  /** Every peak in the group, in time order. */
+  peaks: P[];
+}
+
+/**
+ * Groups peaks (drops are ignored) as the live path does, one peak at a time in time order: pickGroup among
+ * the groups opened so far, or a new group. `events` is the play-by-play known to the path (none: time only).
+ */
+export function groupPeakMembers<P extends MarketPeak>(
+  peaks: readonly P[],
+  rule: GroupingRule,
+  events: readonly CauseEvent[] = [],
+): PeakGroup<P>[] {
+  const eventsBySport = new Map<string, CauseEvent[]>();
+  for (const event of events) {
+    const list = eventsBySport.get(event.sport) ?? [];
+    list.push(event);
+    eventsBySport.set(event.sport, list);
+  }
+  const ordered = peaks
+    .filter((peak) => peak.kind === "peak")
+    .sort((a, b) => a.bucketStart - b.bucketStart || a.country.localeCompare(b.country));
+  const open = new Map<string, (OpenGroup & { causes: string[] | null; peaks: P[] })[]>();
+  const all: (OpenGroup & { peaks: P[] })[] = [];
+  for (const peak of ordered) {
+    const causes = possibleCauses(peak, eventsBySport.get(peak.sport) ?? [], rule);
+    // Groups too old to take this peak (or any later one) are closed.
+    const groups = (open.get(peak.sport) ?? []).filter(
+      (group) =>
+        peak.bucketStart - group.startedAt <=
+        (group.causeEventId ? Math.max(rule.toleranceMs, rule.reactionMs) : rule.toleranceMs),
+    );
+    let group = pickGroup(groups, peak, causes, rule);
+    if (!group) {
+      group = { sport: peak.sport, startedAt: peak.bucketStart, causes: null, peaks: [] };
+      groups.push(group);
+      all.push(group);
     }
-    if (group.length > 0) moments.push(momentOf(sport, group));
+    group.peaks.push(peak);
+    group.causes = joinCauses(group.causes, causes);
+    open.set(peak.sport, groups);
   }
-  return moments.sort((a, b) => a.startedAt - b.startedAt || a.sport.localeCompare(b.sport));
+  return all
+    .map((group) => ({ moment: momentOf(group.sport, group.peaks), peaks: group.peaks }))
+    .sort((a, b) => a.moment.startedAt - b.moment.startedAt || a.moment.sport.localeCompare(b.moment.sport));
+}
+
+/** The candidate moments of groupPeakMembers. */
+export function groupPeaks(
+  peaks: readonly MarketPeak[],
+  rule: GroupingRule,
+  events: readonly CauseEvent[] = [],
+): CandidateMoment[] {
+  return groupPeakMembers(peaks, rule, events).map((group) => group.moment);
 }
 
 function momentOf(sport: string, group: readonly MarketPeak[]): CandidateMoment {

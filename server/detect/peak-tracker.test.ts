@@ -113,7 +113,7 @@ describe("PeakTracker", () => {
 
   it("holds a cooldown after a drop ends, so the recovery from an outage is not a peak", () => {
     const events = track(
-      new PeakTracker(WINDOW_MS),
+      new PeakTracker(WINDOW_MS, { cooldownBuckets: 6 }),
       [0, -80, -80, -80, 0, 0, 60, 70, 0, 0, 0, 0, 0, 0, 0, 80],
     );
     expect(events.map((event) => event.kind)).toEqual(["drop", "drop-end", "peak"]);
@@ -126,6 +126,62 @@ describe("PeakTracker", () => {
     const tracker = new PeakTracker(WINDOW_MS);
     const events = [weak(0, 0, 0), weak(1, 45, 0.52), weak(2, 38, 0.45)].flatMap((a) => tracker.track(a));
     expect(events).toMatchObject([{ kind: "peak", bucketStart: WINDOW_MS, detectedAt: 2 * WINDOW_MS }]);
+  });
+
+  it("drops a weak crossing whose next window fell back to the rule's edge", () => {
+    const weak = (index: number, uplift: number, score: number) =>
+      assessment(index, uplift, { score, isPeak: score >= 0.5 });
+    const tracker = new PeakTracker(WINDOW_MS);
+    const events = [weak(0, 0, 0), weak(1, 45, 0.52), weak(2, 30, 0.41)].flatMap((a) => tracker.track(a));
+    expect(events).toEqual([]);
+    expect(tracker.phase).toBe("normal");
+  });
+
+  it("by default holds only a short cooldown: a reaction two windows after a peak ended fires", () => {
+    const events = track(new PeakTracker(WINDOW_MS), [60, 0, 0, 0, 80]);
+    const peaks = events.flatMap((event) => (event.kind === "peak" ? [event.bucketStart] : []));
+    expect(peaks).toEqual([0, 4 * WINDOW_MS]);
+  });
+
+  /** The tail of a first reaction, then a second rise the rise rule misses (the tail was high 40–60 s before). */
+  const secondRise = (uplifts: readonly (number | "level")[]) =>
+    uplifts.map((uplift, index) =>
+      typeof uplift === "number"
+        ? assessment(index, uplift)
+        : assessment(index, index === 8 ? 110 : 160, { isPeak: false, score: 0.3, levelScore: 0.6 }),
+    );
+
+  it("re-arms on a second rise that clears the level rules, once it holds a second window", () => {
+    const tracker = new PeakTracker(WINDOW_MS);
+    const events = secondRise([0, 80, 150, 120, 90, 70, 60, 60, "level", "level", 120, 10, 0, 0]).flatMap(
+      (a) => tracker.track(a),
+    );
+    expect(
+      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
+    ).toEqual([
+      `peak@${1 * WINDOW_MS}`,
+      `peak-end@${9 * WINDOW_MS}`,
+      `peak@${9 * WINDOW_MS}`,
+      `peak-end@${12 * WINDOW_MS}`,
+    ]);
+  });
+
+  it("does not re-arm on a single window over the level rules on a tail", () => {
+    const tracker = new PeakTracker(WINDOW_MS);
+    const events = secondRise([0, 80, 150, 120, 90, 70, 60, 60, "level", 60, 50, 10, 0, 0]).flatMap((a) =>
+      tracker.track(a),
+    );
+    expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+  });
+
+  it("keeps a held re-arming rise across a JSON checkpoint", () => {
+    const tracker = new PeakTracker(WINDOW_MS);
+    const series = secondRise([0, 80, 150, 120, 90, 70, 60, 60, "level", "level", 120, 10, 0, 0]);
+    series.slice(0, 9).forEach((a) => tracker.track(a));
+    const state = JSON.parse(JSON.stringify(tracker.toJSON()));
+    expect(state).toMatchObject({ phase: "peak", rearmPending: true });
+    const resumed = new PeakTracker(WINDOW_MS, {}, state);
+    expect(resumed.track(series[9]!).map((event) => event.kind)).toEqual(["peak-end", "peak"]);
   });
 
   it("records drops separately from peaks", () => {

@@ -45,6 +45,8 @@ export interface PeakTrackerState {
   lastExcess?: number;
   topExcess?: number;
   troughExcess?: number;
+  /** A re-arming rise that only the level rules passed, waiting one bucket for its confirmation. */
+  rearmPending?: boolean;
 }
 
 export class PeakTracker {
@@ -160,8 +162,11 @@ export class PeakTracker {
 
   /**
    * Follows the excess over expected (two-bucket average) through a fired peak: true when, after falling
-   * rearmDropShare below its top, this bucket rises above that lowest point by more than Poisson noise and
-   * rearmMinRisePct of expected, and is a peak by the rules.
+   * rearmDropShare below its top, this bucket rises above that lowest point by more than rearmRiseSigmas
+   * Poisson sigmas and rearmMinRisePct of expected, and clears the level rules (uplift, margin, volume, mix).
+   * The rise rule (40–60 s back) is left to this rise from the lowest point: a second reaction on a tail that
+   * was still high a minute before passes all but that rule. Such a bucket fires only when the next one rises
+   * as far too (a single noisy bucket on a tail does not); one that passes every rule fires at once.
    */
   private risesAgain(assessment: Assessment): boolean {
     const s = this.state;
@@ -170,7 +175,9 @@ export class PeakTracker {
     s.lastExcess = excess;
     const top = Math.max(s.topExcess ?? smoothed, smoothed);
     const armed = s.troughExcess !== undefined && s.troughExcess <= (1 - this.config.rearmDropShare) * top;
-    if (armed && assessment.isPeak) {
+    const held = s.rearmPending === true;
+    s.rearmPending = false;
+    if (armed && (assessment.isPeak || (assessment.levelScore ?? assessment.score) >= 0.5)) {
       // This bucket against the smoothed lowest point: no extra window of lag for the second reaction.
       const rise = excess - s.troughExcess!;
       const noise = Math.sqrt(Math.max(assessment.observed, 1));
@@ -178,7 +185,9 @@ export class PeakTracker {
         rise >= this.config.rearmRiseSigmas * noise &&
         rise >= (this.config.rearmMinRisePct / 100) * Math.max(assessment.expectedViewers, 1)
       ) {
-        return true;
+        if (assessment.isPeak || held) return true;
+        s.rearmPending = true;
+        return false;
       }
     }
     if (smoothed >= top) {
@@ -196,6 +205,7 @@ export class PeakTracker {
     s.lastExcess = excess;
     s.topExcess = excess;
     s.troughExcess = undefined;
+    s.rearmPending = false;
   }
 
   private whileInDrop(assessment: Assessment): readonly DetectionEvent[] {

@@ -36,6 +36,11 @@ export interface Assessment extends Expectation {
   upliftPct: number;
   /** 0–1; 0.5 or more means the bucket clears every peak rule. Drops score 0. */
   score: number;
+  /**
+   * The score without the rise rule (uplift, margin, volume, mix only): how far the bucket's level is over
+   * expected, whatever it was 40–60 s before. Re-arming inside a held peak judges the rise itself.
+   */
+  levelScore?: number;
   isPeak: boolean;
   isDrop: boolean;
   /** True while the detector has too little history to judge (nothing fires). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { syntheticSeries, SYNTHETIC_START_MS } from "./synthetic-series";
 import type { Assessment, BucketObservation } from "./types";
-import { thresholdScore, UpliftDetector, upliftPctOf } from "./uplift";
+import { upliftConfigSchema } from "./config";
+import { engagedScore, marginSigmas, thresholdScore, UpliftDetector, upliftPctOf } from "./uplift";
 
 const WINDOW_MS = 10_000;
 const at = (index: number, observed: number): BucketObservation => ({
@@ -94,6 +95,19 @@ describe("UpliftDetector", () => {
     expect(peakIndexes(run(new UpliftDetector({}, { minRisePct: 0 }), ramp)).length).toBeGreaterThan(0);
   });
 
+  it("scores the level rules apart from the rise rule (levelScore), for re-arming on a held peak's tail", () => {
+    // Traffic doubled for 16 windows: a peak while it rises; a minute in, only the rise rule fails.
+    const series = Array.from({ length: 360 }, (_, index) =>
+      at(index, (200 + (index % 2 ? 14 : -14)) * (index >= 330 && index < 346 ? 2 : 1)),
+    );
+    const assessments = run(new UpliftDetector(), series);
+    expect(assessments[330]).toMatchObject({ isPeak: true });
+    expect(assessments[330]!.levelScore).toBe(assessments[330]!.score);
+    expect(assessments[340]!.isPeak).toBe(false);
+    expect(assessments[340]!.levelScore).toBeGreaterThanOrEqual(0.5);
+    expect(assessments[350]!.levelScore).toBeLessThan(0.5);
+  });
+
   it("keeps the band near count noise on a series with frequent reactions, so each one fires", () => {
     // A reaction (+50 % for 6 windows) every 3 minutes on 150 actions per window: a third of the windows.
     const peaks = Array.from({ length: 40 }, (_, k) => ({
@@ -129,6 +143,62 @@ describe("UpliftDetector", () => {
     const assessments = run(new UpliftDetector(), [...before, ...after]);
     expect(assessments.at(-2)!.isPeak).toBe(false);
     expect(assessments.at(-1)!.isPeak).toBe(true);
+  });
+
+  it("judges a sustained reaction over a trailing span: no single bucket clears the margin, two do", () => {
+    // 30 a window, then +67 % for four windows: each bucket is 3.2 sigmas out (Poisson), two together 4.5.
+    const series = Array.from({ length: 300 }, (_, index) =>
+      at(index, index >= 200 && index < 204 ? 50 : 30),
+    );
+    const assessments = run(new UpliftDetector(), series);
+    expect(assessments[200]!.isPeak).toBe(false);
+    expect(peakIndexes(assessments)[0]).toBe(201);
+    expect(peakIndexes(assessments).every((index) => index >= 201 && index < 204)).toBe(true);
+  });
+
+  it("keeps each peak bucket +40 % itself: a strong bucket before does not lend its margin to a weak one", () => {
+    const series = Array.from({ length: 300 }, (_, index) =>
+      at(index, index === 200 ? 80 : index === 201 ? 35 : 30),
+    );
+    const assessments = run(new UpliftDetector(), series);
+    expect(assessments[200]!.isPeak).toBe(true);
+    expect(assessments[201]!.isPeak).toBe(false);
+  });
+
+  it("keeps the uplift rule over the span: a long +30 % rise is beyond the margin but no peak", () => {
+    const series = Array.from({ length: 300 }, (_, index) =>
+      at(index, index >= 200 && index < 204 ? 130 : 100),
+    );
+    expect(peakIndexes(run(new UpliftDetector(), series))).toEqual([]);
+  });
+
+  it("uses Poisson tails for the margin: a lone blip on a 10-action series is noise, not a peak", () => {
+    // 10 → 25 is 4.7 plain sigmas (√10) but only 3.7 variance-stabilised ones: a Poisson(10) count reaches 25
+    // about once in 10 000 windows, which is several times a day on a busy schedule of small series.
+    const blip = Array.from({ length: 300 }, (_, index) => at(index, index === 200 ? 25 : 10));
+    expect(peakIndexes(run(new UpliftDetector(), blip))).toEqual([]);
+    const sustained = Array.from({ length: 300 }, (_, index) =>
+      at(index, index >= 200 && index < 203 ? 25 : 10),
+    );
+    expect(peakIndexes(run(new UpliftDetector(), sustained))[0]).toBe(201);
+    expect(marginSigmas(25, 10, Math.sqrt(10))).toBeCloseTo(2 * (5 - Math.sqrt(10)), 6);
+    // A scale twice Poisson's halves the margin; without a scale there is none.
+    expect(marginSigmas(25, 10, 2 * Math.sqrt(10))).toBeCloseTo(5 - Math.sqrt(10), 6);
+    expect(marginSigmas(25, 10, 0)).toBe(0);
+  });
+
+  it("does not call the way back from an outage a peak, even onto a level that went stale", () => {
+    // 100 a window; an outage leaves 20 for 5 minutes; the audience comes back larger (150) than before.
+    const series = Array.from({ length: 420 }, (_, index) =>
+      at(index, index < 200 ? 100 : index < 230 ? 20 : index >= 330 && index < 334 ? 400 : 150),
+    );
+    const assessments = run(new UpliftDetector(), series);
+    expect(peakIndexes(assessments.slice(0, 330))).toEqual([]);
+    // A reaction once the series is back to normal still fires.
+    expect(peakIndexes(assessments)[0]).toBe(330);
+    // Without the recovery rule the return is a peak.
+    const without = run(new UpliftDetector({ recoveryBuckets: 0 }), series);
+    expect(peakIndexes(without)[0]).toBe(230);
   });
 
   it("fires nothing while warming up", () => {
@@ -168,6 +238,24 @@ describe("the action-mix rule", () => {
   it("still fires on an audience reacting, which watches and shares", () => {
     const reaction = withBurst(() => ({ pageViews: 50, engaged: 100 }));
     expect(peakIndexes(run(new UpliftDetector(), reaction))).toContain(400);
+  });
+
+  it("keeps a push notification (extra actions mostly page views) from firing", () => {
+    // 150 extra actions of which 20 % are engaged: fewer than a usual audience's 40 %.
+    const push = withBurst(() => ({ pageViews: 120, engaged: 30 }));
+    expect(peakIndexes(run(new UpliftDetector(), counts(push)))).toContain(400);
+    expect(peakIndexes(run(new UpliftDetector(), push))).toEqual([]);
+  });
+
+  it("scores a clearly engaged excess well above the threshold, so a clear rise does not wait a window", () => {
+    const rules = upliftConfigSchema.parse({});
+    const score = (engagedExtra: number) =>
+      engagedScore({ bucketStart: 0, observed: 200, engaged: 40 + engagedExtra }, 100, 0.4, rules);
+    expect(score(40)).toBeCloseTo(0.5, 6);
+    expect(score(39)).toBeLessThan(0.5);
+    // 55 % of the excess engaged (a reaction's mix is about 65 %): a confident yes, above the 0.6 of a weak crossing.
+    expect(score(55)).toBeGreaterThan(0.6);
+    expect(score(0)).toBe(0);
   });
 
   it("turns off at 0", () => {

@@ -16,6 +16,19 @@ export function upliftPctOf(observed: number, expectedViewers: number): number {
 }
 
 /**
+ * How many sigmas `observed` lies above `expected` (both counts of one span), variance-stabilised:
+ * 2(√observed − √expected) is close to a unit normal for Poisson counts, small ones included, where the plain
+ * (observed − expected)/√expected puts far too many blips of a 10-action series beyond 4 sigmas. A scale wider
+ * than Poisson's (sigma above √expected) widens it in proportion.
+ */
+export function marginSigmas(observed: number, expected: number, sigma: number): number {
+  if (!(sigma > 0)) return 0;
+  const poisson = Math.sqrt(Math.max(expected, 0));
+  if (!(poisson > 0)) return (observed - expected) / sigma;
+  return (2 * (Math.sqrt(Math.max(observed, 0)) - poisson) * poisson) / sigma;
+}
+
+/**
  * Applies the peak and drop rules to a bucket. `marginScore` is the detector's own statistical evidence
  * (0.5 at its threshold); the bucket is a peak only when margin, uplift and volume all pass.
  */
@@ -34,15 +47,16 @@ export function judgeBucket(
           ((bucket.observed - step.recentViewers) / Math.max(expectation.expectedViewers, 1)) * 100,
           rules.minRisePct,
         );
-  const score = step.warmingUp
-    ? 0
-    : Math.min(
-        marginScore,
-        thresholdScore(upliftPct, rules.minUpliftPct),
-        thresholdScore(bucket.observed, rules.minVolume),
-        riseScore,
-        engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules),
-      );
+  const levelScore =
+    step.warmingUp || step.recovering
+      ? 0
+      : Math.min(
+          marginScore,
+          thresholdScore(upliftPct, rules.minUpliftPct),
+          thresholdScore(bucket.observed, rules.minVolume),
+          engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules),
+        );
+  const score = Math.min(levelScore, riseScore);
   const isDrop =
     !step.warmingUp &&
     expectation.expectedViewers >= rules.minVolume &&
@@ -58,6 +72,7 @@ export function judgeBucket(
     sigma: expectation.sigma,
     upliftPct,
     score,
+    levelScore,
     isPeak: score >= 0.5,
     isDrop,
     warmingUp: step.warmingUp,
@@ -77,10 +92,13 @@ export function engagedScore(
   if (bucket.engaged === undefined || engagedShare === null || rules.minEngagedSharePct <= 0) return 1;
   const excess = bucket.observed - expectedViewers;
   if (!(excess > 0)) return 1;
-  return thresholdScore(
-    bucket.engaged - engagedShare * expectedViewers,
-    (rules.minEngagedSharePct / 100) * excess,
-  );
+  const engagedExcess = bucket.engaged - engagedShare * expectedViewers;
+  if (!(engagedExcess > 0)) return 0;
+  // Squared, so the score is still 0.5 exactly at the threshold but a clearly engaged excess scores well above
+  // it: the mix is a yes/no test of who is coming, and a noisy mix alone should not make a clear rise a weak
+  // crossing that waits a window for confirmation.
+  const threshold = (rules.minEngagedSharePct / 100) * excess;
+  return thresholdScore(engagedExcess * engagedExcess, threshold * threshold);
 }
 
 export interface UpliftDetectorState extends DetectorState {
@@ -90,7 +108,10 @@ export interface UpliftDetectorState extends DetectorState {
   baseline: BaselineState;
 }
 
-/** Rule-based detector: margin = how many baseline sigmas the bucket is above expected. */
+/**
+ * Rule-based detector: margin = how many baseline sigmas (variance-stabilised, see marginSigmas) the bucket, or
+ * the best trailing span of up to SPAN_BUCKETS buckets ending at it, is above expected.
+ */
 export class UpliftDetector implements Detector {
   readonly name = "uplift" as const;
   private readonly baseline: Baseline;
@@ -112,13 +133,46 @@ export class UpliftDetector implements Detector {
   assess(bucket: BucketObservation): Assessment {
     const step = this.baseline.update(bucket);
     const { expectedViewers, sigma } = step.expectation;
-    const marginSigmas = sigma > 0 ? (bucket.observed - expectedViewers) / sigma : 0;
     return judgeBucket(
       bucket,
       step,
-      thresholdScore(marginSigmas, this.baseline.config.bandSigmas),
+      this.spanEvidence(bucket.observed, step, expectedViewers, sigma),
       this.rules,
     );
+  }
+
+  /**
+   * The statistical margin over the best trailing span of 1 to SPAN_BUCKETS buckets ending at this one (the
+   * buckets before are expected what this one is): a sustained reaction's excess adds up k times while its
+   * noise grows only √k times. A span counts only when it is also minUpliftPct over its expected as a whole,
+   * so a strong bucket before does not lend its margin to a weak one; the bucket itself must still clear the
+   * uplift rule on its own (judgeBucket).
+   */
+  private spanEvidence(observed: number, step: BaselineStep, expectedViewers: number, sigma: number): number {
+    const bandSigmas = this.baseline.config.bandSigmas;
+    const { minUpliftPct } = this.rules;
+    const expected = Math.max(expectedViewers, 1);
+    let best = thresholdScore(marginSigmas(observed, expectedViewers, sigma), bandSigmas);
+    // The bucket's own uplift caps its score (judgeBucket takes the minimum): when the bucket's margin already
+    // reaches it, no span can change the score. Most buckets stop here, which keeps this path cheap.
+    if (best >= thresholdScore(upliftPctOf(observed, expectedViewers), minUpliftPct)) return best;
+    let sum = observed;
+    const previous = step.previousViewers;
+    for (let index = 0; index < previous.length; index += 1) {
+      const span = index + 2;
+      sum += previous[index]!;
+      const spanUplift = thresholdScore(
+        ((sum - span * expectedViewers) / (span * expected)) * 100,
+        minUpliftPct,
+      );
+      if (spanUplift <= best) continue;
+      const spanMargin = thresholdScore(
+        marginSigmas(sum, span * expectedViewers, sigma * Math.sqrt(span)),
+        bandSigmas,
+      );
+      best = Math.max(best, Math.min(spanMargin, spanUplift));
+    }
+    return best;
   }
 
   toJSON(): UpliftDetectorState {

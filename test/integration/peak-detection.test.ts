@@ -296,6 +296,62 @@ describe("peak detection in the live path", () => {
     expect(candidate.extraViewers).toBeGreaterThan(0);
   });
 
+  it("keeps two matches of one sport apart when play-by-play names a different cause for each peak", async () => {
+    // Both markets peak together, but France reacts to its match and Australia to another one.
+    await database.db.games.create({
+      data: {
+        id: "test-games",
+        name: "Test Games",
+        seed: 1,
+        size: "small",
+        hostCountry: "FR",
+        startsAt: new Date(START),
+        endsAt: new Date(START + 86_400_000),
+        playByPlay: {
+          create: [
+            {
+              id: "fr-goal",
+              sessionId: "fr-match",
+              countries: ["FR"],
+              occurredAt: new Date(START + 196 * WINDOW_MS),
+            },
+            {
+              id: "au-goal",
+              sessionId: "au-match",
+              countries: ["AU"],
+              occurredAt: new Date(START + 197 * WINDOW_MS),
+            },
+          ].map((event) => ({
+            ...event,
+            // Under minEventSignificance: no candidate opens from the events themselves.
+            significance: 0.5,
+            sport: "football",
+            type: "goal",
+            timecodeSeconds: 0,
+            athleteIds: [],
+            description: "A goal",
+          })),
+        },
+      },
+    });
+    const [one, two] = [newWorker(), newWorker()];
+    const frBatches = partitionBatches(0, [
+      { country: "FR", sport: "football", spec: { ...peakSpec, seed: 3 } },
+    ]);
+    const auBatches = partitionBatches(1, [
+      { country: "AU", sport: "football", spec: { ...peakSpec, seed: 9 } },
+    ]);
+    await Promise.all([one.handle(frBatches), two.handle(auBatches)]);
+
+    expect(await counts()).toEqual({ anomalies: 2, jobs: 2, candidates: 2 });
+    const candidates = await database.db.candidateMoment.findMany();
+    expect(
+      candidates
+        .map((candidate) => (candidate.markets as { country: string }[]).map((m) => m.country))
+        .sort(),
+    ).toEqual([["AU"], ["FR"]]);
+  });
+
   it("sets apart a country-wide surge over three sports: no candidate moment is left open", async () => {
     const sports = ["football", "tennis", "swimming"];
     const feeds = sports.map((sport, index) => ({
