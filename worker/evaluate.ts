@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { splitBroadSurges } from "../server/detect/broad-surges";
+import { explainedBy } from "../server/detect/grouping";
 import { detectionConfig, type DetectionConfigInput } from "../server/detect/config";
 import { matchPeaks, scoreMatching, type DetectedPeak } from "../server/detect/evaluate";
 import { groupCandidates, scoreMoments, type MomentScore } from "../server/detect/evaluate-moments";
@@ -33,7 +34,7 @@ const USAGE = `usage: npm run evaluate -- --games DIR [--detector ${DETECTOR_NAM
 const GRACE_WINDOWS = 2;
 /** Live grouping's tolerance (PEAK_GROUPING_SECONDS' default) and broad-surge rule, as the stream worker uses. */
 const GROUPING_MS = 60_000;
-const BROAD_MIN_SPORTS = 3;
+const BROAD_MIN_SPORTS = 2;
 /** How long after a play-by-play event the audience's reaction is looked for (the stream worker's reactionMs). */
 const REACTION_MS = 180_000;
 /** Play-by-play this significant is followed in every market (the stream worker's minEventSignificance). */
@@ -165,6 +166,11 @@ async function main(): Promise<void> {
     countries: event.countries,
     significance: event.significance,
   }));
+  const groupingRule = {
+    toleranceMs: GROUPING_MS,
+    reactionMs: REACTION_MS,
+    minEventSignificance: MIN_EVENT_SIGNIFICANCE,
+  };
   const options = { windowMs, graceWindows: GRACE_WINDOWS, ignored: truth.ignored };
   let chartInput: { peaks: DetectedPeak[]; traces: Map<string, SeriesTrace> } | undefined;
   const rows: string[] = [];
@@ -175,6 +181,7 @@ async function main(): Promise<void> {
     const { sportPeaks: peaks, broadPeaks } = splitBroadSurges(run.peaks, {
       toleranceMs: GROUPING_MS,
       minSports: BROAD_MIN_SPORTS,
+      explained: explainedBy(causeEvents, groupingRule),
     });
     const matching = matchPeaks(peaks, truth.moments, truth.decoys, options);
     const score = scoreMatching(matching, peaks.length, truth.moments, truth.decoys, options);
@@ -194,11 +201,7 @@ async function main(): Promise<void> {
       `  strict  ${strictScore.precision.toFixed(3).padStart(9)}  ${strictScore.recall.toFixed(3)}   ${strictScore.f1.toFixed(3)}  ` +
         `${String(strictScore.medianLagWindows ?? "-").padStart(8)}`,
     );
-    const candidates = groupCandidates(
-      peaks,
-      { toleranceMs: GROUPING_MS, reactionMs: REACTION_MS, minEventSignificance: MIN_EVENT_SIGNIFICANCE },
-      causeEvents,
-    );
+    const candidates = groupCandidates(peaks, groupingRule, causeEvents);
     const momentOptions = { windowMs, graceWindows: GRACE_WINDOWS, groupingMs: GROUPING_MS };
     momentRows.push(
       momentRow(detector, scoreMoments(candidates, moments, momentOptions)),

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     }),
     grouping: {
       toleranceMs: groupingMs,
-      broadMinSports: 3,
+      broadMinSports: 2,
       reactionMs: 180_000,
       settleMs: groupingMs,
       minEventSignificance: 0.7,

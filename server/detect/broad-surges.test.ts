@@ -48,4 +48,20 @@ describe("splitBroadSurges", () => {
     ];
     expect(splitBroadSurges(drops, options)).toEqual({ sportPeaks: drops, broadPeaks: [] });
   });
+
+  it("never sets apart a peak that play-by-play explains, nor counts it towards a surge", () => {
+    // A goal in FR football while FR tennis and swimming also rise: the goal is a moment; the other two are
+    // the surge (a push notification in the same minute) only if enough unexplained sports remain.
+    const goal = peak("FR", "football", 100);
+    const tennis = peak("FR", "tennis", 105);
+    const swimming = peak("FR", "swimming", 110);
+    const explained = (candidate: MarketPeak) => candidate === goal;
+    const twoOthers = splitBroadSurges([goal, tennis, swimming], { ...options, minSports: 2, explained });
+    expect(twoOthers.sportPeaks).toEqual([goal]);
+    expect(twoOthers.broadPeaks).toEqual([tennis, swimming]);
+    const threeNeeded = splitBroadSurges([goal, tennis, swimming], { ...options, explained });
+    expect(threeNeeded.broadPeaks).toEqual([]);
+    // Without the explanation all three are one surge.
+    expect(splitBroadSurges([goal, tennis, swimming], options).broadPeaks).toEqual([goal, tennis, swimming]);
+  });
 });

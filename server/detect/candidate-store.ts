@@ -10,6 +10,7 @@ import type { Tx } from "../db/client";
 import { enqueueScoreMoment } from "../queue/score-moment-job";
 import { splitBroadSurges } from "./broad-surges";
 import {
+  explainedBy,
   joinCauses,
   pickGroup,
   possibleCauses,
@@ -22,7 +23,10 @@ import {
 export interface GroupingOptions {
   /** Peaks of one sport within this of a candidate's first peak are one candidate moment. */
   toleranceMs: number;
-  /** Peaks of this many sports in one country within the tolerance are a country-wide surge, not a moment. */
+  /**
+   * Peaks of this many sports in one country within the tolerance, none of them explained by play-by-play,
+   * are a country-wide surge, not a moment.
+   */
   broadMinSports: number;
   /**
    * A candidate opened by play-by-play waits this long for the audience to react, and a peak's possible
@@ -161,26 +165,7 @@ async function openGroups(
           WHERE candidate_id = ANY(${rows.map((row) => row.id)}::bigint[]) AND kind = 'peak' AND status <> 'broad'
           ORDER BY window_start, country`;
   const earliest = Math.min(first, ...members.map((member) => member.window_start.getTime()));
-  const eventRows = await tx.$queryRaw<
-    {
-      games_id: string;
-      id: string;
-      sport: string;
-      occurred_at: Date;
-      countries: string[];
-      significance: number;
-    }[]
-  >`
-    SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
-    WHERE sport = ANY(${sports}::text[])
-      AND occurred_at >= ${new Date(earliest - rule.reactionMs)} AND occurred_at <= ${new Date(last)}`;
-  const events = eventRows.map((row) => ({
-    id: `${row.games_id}|${row.id}`,
-    sport: row.sport,
-    at: row.occurred_at.getTime(),
-    countries: row.countries,
-    significance: row.significance,
-  }));
+  const events = await readCauseEvents(tx, sports, earliest - rule.reactionMs, last);
   const groups = rows.map((row): LiveGroup => {
     const cause = row.cause_event_id ? `${row.cause_games_id}|${row.cause_event_id}` : null;
     return {
@@ -203,6 +188,35 @@ async function openGroups(
     group.causes = joinCauses(group.causes, causes);
   }
   return { groups, events };
+}
+
+/** The play-by-play of these sports between two times, as grouping's possible causes of peaks. */
+async function readCauseEvents(
+  tx: Tx,
+  sports: readonly string[],
+  from: number,
+  to: number,
+): Promise<CauseEvent[]> {
+  const rows = await tx.$queryRaw<
+    {
+      games_id: string;
+      id: string;
+      sport: string;
+      occurred_at: Date;
+      countries: string[];
+      significance: number;
+    }[]
+  >`
+    SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
+    WHERE sport = ANY(${[...sports]}::text[])
+      AND occurred_at >= ${new Date(from)} AND occurred_at <= ${new Date(to)}`;
+  return rows.map((row) => ({
+    id: `${row.games_id}|${row.id}`,
+    sport: row.sport,
+    at: row.occurred_at.getTime(),
+    countries: row.countries,
+    significance: row.significance,
+  }));
 }
 
 /**
@@ -273,9 +287,19 @@ async function markBroadSurges(
       score: row.score,
     },
   }));
+  const events = await readCauseEvents(
+    tx,
+    [...new Set(nearby.map((row) => row.sport))],
+    from.getTime() - options.reactionMs,
+    to.getTime(),
+  );
   const { broadPeaks } = splitBroadSurges(
     asPeaks.map((entry) => entry.peak),
-    { toleranceMs: options.toleranceMs, minSports: options.broadMinSports },
+    {
+      toleranceMs: options.toleranceMs,
+      minSports: options.broadMinSports,
+      explained: explainedBy(events, options),
+    },
   );
   const broad = new Set(broadPeaks);
   const broadRows = asPeaks.filter((entry) => broad.has(entry.peak)).map((entry) => entry.row);

@@ -88,6 +88,14 @@ export function possibleCauses(
     .map((event) => event.id);
 }
 
+/** Whether play-by-play explains a peak: it has a possible cause (what sets it apart from a country-wide surge). */
+export function explainedBy(
+  events: readonly CauseEvent[],
+  rule: Pick<GroupingRule, "reactionMs" | "minEventSignificance">,
+): (peak: Pick<MarketPeak, "sport" | "country" | "bucketStart">) => boolean {
+  return (peak) => possibleCauses(peak, events, rule).length > 0;
+}
+
 /** The group's causes once a peak with these causes joined it (compatible ones: see pickGroup). */
 export function joinCauses(group: readonly string[] | null, peak: readonly string[]): string[] | null {
   if (peak.length === 0) return group === null ? null : [...group];

@@ -39,7 +39,7 @@ function newWorker(checkpointEveryBuckets?: number) {
     config: detectionConfig({}),
     grouping: {
       toleranceMs: 60_000,
-      broadMinSports: 3,
+      broadMinSports: 2,
       reactionMs: 180_000,
       settleMs: 60_000,
       minEventSignificance: 0.7,
@@ -365,6 +365,51 @@ describe("peak detection in the live path", () => {
     expect(anomalies.every((anomaly) => anomaly.status === "broad")).toBe(true);
     const candidates = await database.db.candidateMoment.findMany();
     expect(candidates.every((candidate) => candidate.status === "dismissed")).toBe(true);
+  });
+
+  it("keeps a peak that play-by-play explains out of a country-wide surge", async () => {
+    // Italy's football and tennis rise in the same minute; a goal explains the football peak, so it is a
+    // moment, and tennis alone is no surge either.
+    await database.db.games.create({
+      data: {
+        id: "test-games",
+        name: "Test Games",
+        seed: 1,
+        size: "small",
+        hostCountry: "IT",
+        startsAt: new Date(START),
+        endsAt: new Date(START + 86_400_000),
+        playByPlay: {
+          create: [
+            {
+              id: "it-goal",
+              sessionId: "it-match",
+              countries: ["IT"],
+              occurredAt: new Date(START + 196 * WINDOW_MS),
+              significance: 0.5,
+              sport: "football",
+              type: "goal",
+              timecodeSeconds: 0,
+              athleteIds: [],
+              description: "A goal",
+            },
+          ],
+        },
+      },
+    });
+    const feeds = ["football", "tennis"].map((sport, index) => ({
+      country: "IT",
+      sport,
+      spec: { ...peakSpec, seed: 40 + index },
+    }));
+    await newWorker().handle(partitionBatches(2, feeds));
+    const anomalies = await database.db.anomaly.findMany({ orderBy: { sport: "asc" } });
+    expect(anomalies.map((anomaly) => [anomaly.sport, anomaly.status === "broad"])).toEqual([
+      ["football", false],
+      ["tennis", false],
+    ]);
+    const candidates = await database.db.candidateMoment.findMany();
+    expect(candidates.filter((candidate) => candidate.status === "open")).toHaveLength(2);
   });
 
   it("raises nothing on a slow trend", async () => {
