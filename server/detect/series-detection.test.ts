@@ -36,4 +36,32 @@ describe("SeriesDetection", () => {
       );
     });
   }
+
+  it("resumes with the rules configured now, keeping what it learned", () => {
+    const saved = new SeriesDetection({ detector: "uplift" });
+    series.slice(0, 1100).forEach((bucket) => saved.update(bucket));
+    const state = JSON.parse(JSON.stringify(saved.toJSON())) as ReturnType<SeriesDetection["toJSON"]>;
+    const peaksWith = (detection: SeriesDetection) =>
+      series
+        .slice(1100)
+        .flatMap((bucket) => detection.update(bucket).events.filter((e) => e.kind === "peak"));
+    // The +70 % peak at bucket 1200 fires under the +40 % rule it was saved with…
+    expect(peaksWith(new SeriesDetection({ detector: "uplift" }, state))).toHaveLength(1);
+    // …and not once the rule is +150 %: a changed setting applies to a series already learning, at once
+    // (no warm-up: the learned level carries over).
+    const stricter = new SeriesDetection({ detector: "uplift", uplift: { minUpliftPct: 150 } }, state);
+    expect(peaksWith(stricter)).toHaveLength(0);
+    const afterSwitch = new SeriesDetection({ detector: "forest" }, state);
+    expect(afterSwitch.detectorName).toBe("forest");
+  });
+
+  it("starts afresh when the saved state cannot carry over (another window length)", () => {
+    const saved = new SeriesDetection({ detector: "uplift" });
+    series.slice(0, 1100).forEach((bucket) => saved.update(bucket));
+    const state = JSON.parse(JSON.stringify(saved.toJSON())) as ReturnType<SeriesDetection["toJSON"]>;
+    const longer = new SeriesDetection({ detector: "uplift", baseline: { windowSeconds: 60 } }, state);
+    // A fresh detector warms up before judging anything.
+    const first = longer.update({ bucketStart: series[1100]!.bucketStart, observed: 500 });
+    expect(first.assessment.warmingUp).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 // Detection for one country × sport series: the configured detector plus peak de-dup, with one JSON state to
 // persist and restore. This is what the worker keeps per series and feeds each final bucket.
 import { detectionConfig, type DetectionConfig, type DetectionConfigInput } from "./config";
-import { createDetector, restoreDetector } from "./detectors";
+import { createDetector, resumeDetector } from "./detectors";
 import { PeakTracker, type DetectionEvent, type PeakTrackerState } from "./peak-tracker";
 import type { Assessment, BucketObservation, Detector, DetectorState } from "./types";
 
@@ -21,7 +21,7 @@ export class SeriesDetection {
 
   constructor(config: DetectionConfig | DetectionConfigInput = {}, state?: SeriesDetectionState) {
     const parsed = detectionConfig(config);
-    this.detector = state ? restoreDetector(state.detector) : createDetector(parsed);
+    this.detector = state ? resumeDetector(state.detector, parsed) : createDetector(parsed);
     this.tracker = new PeakTracker(parsed.baseline.windowSeconds * 1000, parsed.tracker, state?.tracker);
   }
 
