@@ -31,6 +31,41 @@ beforeEach(async () => {
   );
 });
 
+interface TestPlay {
+  id: string;
+  occurredAt: Date;
+  significance: number;
+  countries: string[];
+  sessionId?: string;
+  description?: string;
+}
+
+/** A games with these football plays (goals), as the play-by-play grouping and candidates read it. */
+async function createGamesWithPlays(plays: readonly TestPlay[], hostCountry = "FR") {
+  await database.db.games.create({
+    data: {
+      id: "test-games",
+      name: "Test Games",
+      seed: 1,
+      size: "small",
+      hostCountry,
+      startsAt: new Date(START),
+      endsAt: new Date(START + 86_400_000),
+      playByPlay: {
+        create: plays.map((play) => ({
+          sessionId: "final",
+          description: "A goal",
+          ...play,
+          sport: "football",
+          type: "goal",
+          timecodeSeconds: 0,
+          athleteIds: [],
+        })),
+      },
+    },
+  });
+}
+
 /** One stream worker: the aggregator with detection after each commit, as worker/stream-worker.ts wires it. */
 function newWorker(checkpointEveryBuckets?: number) {
   const detection = new LiveDetection({
@@ -298,42 +333,22 @@ describe("peak detection in the live path", () => {
 
   it("keeps two matches of one sport apart when play-by-play names a different cause for each peak", async () => {
     // Both markets peak together, but France reacts to its match and Australia to another one.
-    await database.db.games.create({
-      data: {
-        id: "test-games",
-        name: "Test Games",
-        seed: 1,
-        size: "small",
-        hostCountry: "FR",
-        startsAt: new Date(START),
-        endsAt: new Date(START + 86_400_000),
-        playByPlay: {
-          create: [
-            {
-              id: "fr-goal",
-              sessionId: "fr-match",
-              countries: ["FR"],
-              occurredAt: new Date(START + 196 * WINDOW_MS),
-            },
-            {
-              id: "au-goal",
-              sessionId: "au-match",
-              countries: ["AU"],
-              occurredAt: new Date(START + 197 * WINDOW_MS),
-            },
-          ].map((event) => ({
-            ...event,
-            // Under minEventSignificance: no candidate opens from the events themselves.
-            significance: 0.5,
-            sport: "football",
-            type: "goal",
-            timecodeSeconds: 0,
-            athleteIds: [],
-            description: "A goal",
-          })),
+    await createGamesWithPlays(
+      [
+        {
+          id: "fr-goal",
+          sessionId: "fr-match",
+          countries: ["FR"],
+          occurredAt: new Date(START + 196 * WINDOW_MS),
         },
-      },
-    });
+        {
+          id: "au-goal",
+          sessionId: "au-match",
+          countries: ["AU"],
+          occurredAt: new Date(START + 197 * WINDOW_MS),
+        },
+      ].map((play) => ({ ...play, significance: 0.5 })), // under minEventSignificance: opens no candidate itself
+    );
     const [one, two] = [newWorker(), newWorker()];
     const frBatches = partitionBatches(0, [
       { country: "FR", sport: "football", spec: { ...peakSpec, seed: 3 } },
@@ -370,33 +385,18 @@ describe("peak detection in the live path", () => {
   it("keeps a peak that play-by-play explains out of a country-wide surge", async () => {
     // Italy's football and tennis rise in the same minute; a goal explains the football peak, so it is a
     // moment, and tennis alone is no surge either.
-    await database.db.games.create({
-      data: {
-        id: "test-games",
-        name: "Test Games",
-        seed: 1,
-        size: "small",
-        hostCountry: "IT",
-        startsAt: new Date(START),
-        endsAt: new Date(START + 86_400_000),
-        playByPlay: {
-          create: [
-            {
-              id: "it-goal",
-              sessionId: "it-match",
-              countries: ["IT"],
-              occurredAt: new Date(START + 196 * WINDOW_MS),
-              significance: 0.5,
-              sport: "football",
-              type: "goal",
-              timecodeSeconds: 0,
-              athleteIds: [],
-              description: "A goal",
-            },
-          ],
+    await createGamesWithPlays(
+      [
+        {
+          id: "it-goal",
+          sessionId: "it-match",
+          countries: ["IT"],
+          occurredAt: new Date(START + 196 * WINDOW_MS),
+          significance: 0.5,
         },
-      },
-    });
+      ],
+      "IT",
+    );
     const feeds = ["football", "tennis"].map((sport, index) => ({
       country: "IT",
       sport,
@@ -556,33 +556,13 @@ describe("peak detection in the live path", () => {
   });
 
   it("opens a candidate from a significant play-by-play event before traffic reacts, then links the peak", async () => {
-    await database.db.games.create({
-      data: {
-        id: "test-games",
-        name: "Test Games",
-        seed: 1,
-        size: "small",
-        hostCountry: "FR",
-        startsAt: new Date(START),
-        endsAt: new Date(START + 86_400_000),
-        playByPlay: {
-          create: [
-            { significance: 0.9, id: "goal-1", occurredAt: new Date(START + 185 * WINDOW_MS) },
-            // Too small to open a candidate on its own.
-            { significance: 0.2, id: "throw-in", occurredAt: new Date(START + 100 * WINDOW_MS) },
-          ].map((event) => ({
-            ...event,
-            sessionId: "final",
-            sport: "football",
-            type: "goal",
-            timecodeSeconds: 0,
-            countries: ["FR", "DE"],
-            athleteIds: [],
-            description: "Late winner in the final",
-          })),
-        },
-      },
-    });
+    await createGamesWithPlays(
+      [
+        { significance: 0.9, id: "goal-1", occurredAt: new Date(START + 185 * WINDOW_MS) },
+        // Too small to open a candidate on its own.
+        { significance: 0.2, id: "throw-in", occurredAt: new Date(START + 100 * WINDOW_MS) },
+      ].map((play) => ({ ...play, countries: ["FR", "DE"], description: "Late winner in the final" })),
+    );
     const worker = newWorker();
     const batches = partitionBatches(0, [{ country: "FR", sport: "football", spec: peakSpec }], 10);
     // Through window 199: the event (window 185) is in the past, the audience has not reacted yet.
