@@ -239,6 +239,7 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   console.log(
     `\nmoments (grouped across markets): peaks of one sport within ${GROUPING_MS / 1000} s of a group's first peak ` +
+      `(a market it does not hold yet: of its latest peak, up to ${Math.max(GROUPING_MS, REACTION_MS) / 1000} s after its start) ` +
       `are one candidate unless play-by-play tells them apart (their possible causes share none: events of their ` +
       `countries, or of significance ≥ ${MIN_EVENT_SIGNIFICANCE}, in the ${REACTION_MS / 1000} s before; grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
       `candidate has a peak in any market it moved, matched as per market (that market's own interval to ` +

@@ -1,17 +1,19 @@
 // Cross-market grouping in Postgres, inside the detection transaction. Series of one sport live in different
 // stream partitions, possibly owned by different workers, so the shared place is the candidate_moment table:
 // each new peak, in time order, joins the open candidate of its sport that grouping.ts's pickGroup chooses
-// (start within the tolerance, a play-by-play cause shared with its members when both have one), or opens
-// one: the same decisions as the evaluation's groupCandidates. Each sport (and each country, for the
-// broad-surge check) is serialised by a transaction-scoped advisory lock, taken in one sorted order so two
-// workers never deadlock. An advisory lock rather than an upsert on a time-bucketed key: fixed time buckets
-// would split two peaks 5 s apart across a bucket edge, while the lock lets us apply the streaming rule.
+// (start within the tolerance, or a market it does not hold yet within the tolerance of its latest peak; a
+// play-by-play cause shared with its members when both have one), or opens one: the same decisions as the
+// evaluation's groupCandidates. Each sport (and each country, for the broad-surge check) is serialised by a
+// transaction-scoped advisory lock, taken in one sorted order so two workers never deadlock. An advisory lock
+// rather than an upsert on a time-bucketed key: fixed time buckets would split two peaks 5 s apart across a
+// bucket edge, while the lock lets us apply the streaming rule.
 import type { Tx } from "../db/client";
 import { enqueueScoreMoment } from "../queue/score-moment-job";
 import { splitBroadSurges } from "./broad-surges";
 import {
   explainedBy,
-  joinCauses,
+  groupOpenMs,
+  joinGroup,
   pickGroup,
   possibleCauses,
   type CauseEvent,
@@ -21,7 +23,10 @@ import {
 } from "./grouping";
 
 export interface GroupingOptions {
-  /** Peaks of one sport within this of a candidate's first peak are one candidate moment. */
+  /**
+   * Peaks of one sport within this of a candidate's first peak are one candidate moment; so is a peak of a
+   * market the candidate does not hold yet within this of its latest peak (up to reactionMs after its start).
+   */
   toleranceMs: number;
   /**
    * Peaks of this many sports in one country within the tolerance, none of them explained by play-by-play,
@@ -99,7 +104,7 @@ export async function groupNewPeaks(
       group = { id: created[0]!.id, key, sport: peak.sport, startedAt: peak.bucketStart, causes: null };
       groups.push(group);
     }
-    group.causes = joinCauses(group.causes, causes);
+    joinGroup(group, peak, causes);
     group.startedAt = Math.min(group.startedAt, peak.bucketStart);
     const members = membersOf.get(group) ?? [];
     members.push(peak);
@@ -154,7 +159,7 @@ async function openGroups(
     SELECT id, key, sport, started_at, cause_games_id, cause_event_id
     FROM candidate_moment
     WHERE sport = ANY(${sports}::text[]) AND status <> 'dismissed'
-      AND started_at >= ${new Date(first - Math.max(rule.toleranceMs, rule.reactionMs))}
+      AND started_at >= ${new Date(first - groupOpenMs(rule))}
       AND started_at <= ${new Date(last + rule.toleranceMs)}
     ORDER BY id`;
   const members =
@@ -180,12 +185,8 @@ async function openGroups(
   const byId = new Map(groups.map((group) => [group.id, group]));
   for (const member of members) {
     const group = byId.get(member.candidate_id)!;
-    const causes = possibleCauses(
-      { sport: member.sport, country: member.country, bucketStart: member.window_start.getTime() },
-      events,
-      rule,
-    );
-    group.causes = joinCauses(group.causes, causes);
+    const peak = { sport: member.sport, country: member.country, bucketStart: member.window_start.getTime() };
+    joinGroup(group, peak, possibleCauses(peak, events, rule));
   }
   return { groups, events };
 }

@@ -56,13 +56,14 @@ const candidate = (...peaks: DetectedPeak[]): DetectedCandidate => ({
 });
 
 describe("groupCandidates", () => {
-  it("groups one sport's peaks within the tolerance of the group's first peak, keeping every peak", () => {
+  it("groups one sport's peaks within the tolerance of the group's first peak (a new market: of its latest), keeping every peak", () => {
     const groups = groupCandidates(
       [
         peak("FR", "judo", 0),
         peak("BR", "judo", 50_000),
         peak("FR", "judo", 60_000),
-        peak("JP", "judo", 70_000), // more than 60 s after the first: a new candidate
+        peak("JP", "judo", 70_000), // a market it does not hold, within 60 s of its latest peak: joins
+        peak("FR", "judo", 80_000), // a market it holds, more than 60 s after the first: a new candidate
         peak("FR", "tennis", 10_000), // another sport: its own candidate
       ],
       { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 },
@@ -74,9 +75,9 @@ describe("groupCandidates", () => {
         group.peaks.map((one) => `${one.country}@${one.bucketStart}`),
       ]),
     ).toEqual([
-      ["judo", 0, ["FR@0", "BR@50000", "FR@60000"]],
+      ["judo", 0, ["FR@0", "BR@50000", "FR@60000", "JP@70000"]],
       ["tennis", 10_000, ["FR@10000"]],
-      ["judo", 70_000, ["JP@70000"]],
+      ["judo", 80_000, ["FR@80000"]],
     ]);
   });
   it("splits one sport's simultaneous peaks by their play-by-play causes, as live grouping does", () => {

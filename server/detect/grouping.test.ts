@@ -73,16 +73,21 @@ describe("groupPeaks", () => {
         peak("FR", "f1", 0, 50),
         peak("FR", "f1", 20, 90),
         peak("DE", "f1", 50, 70),
-        peak("NL", "f1", 100, 70),
+        peak("NL", "f1", 100, 60),
+        peak("BE", "f1", 150, 55),
+        peak("IT", "f1", 200, 70),
       ],
       RULE,
     );
+    // Markets it does not hold join within the tolerance of its latest peak, up to reactionMs after its start.
     expect(moments).toHaveLength(2);
     expect(moments[0]!.markets.map((market) => [market.country, market.upliftPct])).toEqual([
       ["FR", 90],
       ["DE", 70],
+      ["NL", 60],
+      ["BE", 55],
     ]);
-    expect(moments[1]!.markets.map((market) => market.country)).toEqual(["NL"]);
+    expect(moments[1]!.markets.map((market) => market.country)).toEqual(["IT"]);
   });
 
   it("returns nothing for no peaks", () => {
@@ -203,5 +208,55 @@ describe("grouping with play-by-play causes", () => {
     expect(pickGroup([opened], { sport: "football", bucketStart: 200_000 }, ["goal"], RULE)).toBeUndefined();
     const traffic = { sport: "football", startedAt: 0, causes: null };
     expect(pickGroup([traffic], { sport: "football", bucketStart: 150_000 }, [], RULE)).toBeUndefined();
+  });
+
+  it("lets a group take a market it does not hold yet within the tolerance of its latest peak", () => {
+    // ES joins FR's group 50 s in, IT 100 s in (50 s after ES): one reaction reaching markets in turn.
+    const groups = groupPeakMembers(
+      [peak("FR", "football", 100, 60), peak("ES", "football", 150, 80), peak("IT", "football", 200, 70)],
+      RULE,
+    );
+    expect(groups.map((group) => group.peaks.map((member) => member.country))).toEqual([["FR", "ES", "IT"]]);
+    expect(groups[0]!.moment).toMatchObject({ startedAt: 100_000, lastPeakAt: 200_000 });
+  });
+
+  it("gives a later peak of a market the group already holds its own group, past the start's tolerance", () => {
+    const groups = groupPeakMembers(
+      [peak("FR", "football", 100, 60), peak("ES", "football", 150, 80), peak("FR", "football", 200, 70)],
+      RULE,
+    );
+    expect(groups.map((group) => group.peaks.map((member) => member.country))).toEqual([
+      ["FR", "ES"],
+      ["FR"],
+    ]);
+  });
+
+  it("stops extending a group past the play-by-play window after its start, and keeps causes apart", () => {
+    const chain = ["FR", "ES", "IT", "DE", "GB"].map((country, index) =>
+      peak(country, "football", index * 50, 60),
+    );
+    expect(groupPeakMembers(chain, RULE).map((group) => group.peaks.length)).toEqual([4, 1]);
+    const events = [event("first", "football", 0, ["FR", "ES"]), event("second", "football", 60, ["IT"])];
+    const split = groupPeakMembers(
+      [peak("FR", "football", 10, 60), peak("ES", "football", 50, 60), peak("IT", "football", 90, 60)],
+      RULE,
+      events,
+    );
+    expect(split.map((group) => group.peaks.map((member) => member.country))).toEqual([["FR", "ES"], ["IT"]]);
+  });
+
+  it("picks a group through its latest peak only for a market it does not hold", () => {
+    const open = [
+      { sport: "football", startedAt: 0, causes: null, lastPeakAt: 50_000, countries: ["FR", "ES"] },
+    ];
+    expect(pickGroup(open, { sport: "football", country: "IT", bucketStart: 100_000 }, [], RULE)).toBe(
+      open[0],
+    );
+    expect(
+      pickGroup(open, { sport: "football", country: "FR", bucketStart: 100_000 }, [], RULE),
+    ).toBeUndefined();
+    expect(
+      pickGroup(open, { sport: "football", country: "IT", bucketStart: 120_000 }, [], RULE),
+    ).toBeUndefined();
   });
 });

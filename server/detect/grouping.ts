@@ -9,6 +9,12 @@
 // all its members share. A peak whose causes share
 // none with a group's is a different moment; a peak with no known cause (a country that only follows the
 // sport, no play-by-play loaded) is judged on time alone.
+//
+// A reaction reaches markets over a minute or more (a country whose audience follows it later, on a replay):
+// so a group also takes a peak in a market it does not hold yet when that peak is within the tolerance of the
+// group's latest peak, up to the play-by-play window (max(tolerance, reactionMs)) after its start. A market
+// it already holds gets a new group instead (a second reaction there), unless it is within the start's
+// tolerance as before.
 import type { PeakEvent } from "./peak-tracker";
 
 export interface MarketPeak extends PeakEvent {
@@ -50,7 +56,10 @@ export interface CauseEvent {
 }
 
 export interface GroupingRule {
-  /** A peak joins a group whose start is within this of it (PEAK_GROUPING_SECONDS). */
+  /**
+   * A peak joins a group whose start is within this of it (PEAK_GROUPING_SECONDS), or, in a market the group
+   * does not hold yet, whose latest peak is.
+   */
   toleranceMs: number;
   /** An event can cause peaks up to this long after it; a play-by-play group catches peaks this long. */
   reactionMs: number;
@@ -66,6 +75,10 @@ export interface OpenGroup {
   causeEventId?: string | null;
   /** Events every member could be a reaction to; null when no member (nor the opening event) names one. */
   causes: readonly string[] | null;
+  /** Its latest member peak's bucket (none yet: a play-by-play group waiting for traffic). */
+  lastPeakAt?: number | null;
+  /** The countries of its member peaks. */
+  countries?: readonly string[];
 }
 
 /**
@@ -103,14 +116,40 @@ export function joinCauses(group: readonly string[] | null, peak: readonly strin
   return group.filter((id) => peak.includes(id));
 }
 
+/** How long after its start a group can take a peak at all (see pickGroup). */
+export function groupOpenMs(rule: Pick<GroupingRule, "toleranceMs" | "reactionMs">): number {
+  return Math.max(rule.toleranceMs, rule.reactionMs);
+}
+
+/**
+ * Whether a group reaching further than the tolerance from its start takes a peak: one of a market the group
+ * does not hold yet, within the tolerance after the group's latest peak and the play-by-play window after
+ * its start (the same reaction reaching another market later).
+ */
+function extendsTo(
+  group: OpenGroup,
+  peak: Pick<MarketPeak, "bucketStart"> & { country?: string },
+  rule: GroupingRule,
+): boolean {
+  if (peak.country === undefined || group.lastPeakAt == null || !group.countries) return false;
+  if (group.countries.includes(peak.country)) return false;
+  const after = peak.bucketStart - group.startedAt;
+  return (
+    after > 0 &&
+    after <= groupOpenMs(rule) &&
+    Math.abs(peak.bucketStart - group.lastPeakAt) <= rule.toleranceMs
+  );
+}
+
 /**
  * The group a peak joins: of its sport, starting within the tolerance of it (a play-by-play group: from the
- * tolerance before up to reactionMs after its event), whose causes share one with the peak's when both name
- * some; the nearest start wins, the earlier listed on a tie. Undefined: the peak opens a group.
+ * tolerance before up to reactionMs after its event) or, for a market the group does not hold yet, within the
+ * tolerance of its latest peak (see extendsTo), whose causes share one with the peak's when both name some;
+ * the nearest start wins, the earlier listed on a tie. Undefined: the peak opens a group.
  */
 export function pickGroup<G extends OpenGroup>(
   groups: readonly G[],
-  peak: Pick<MarketPeak, "sport" | "bucketStart">,
+  peak: Pick<MarketPeak, "sport" | "bucketStart"> & { country?: string },
   causes: readonly string[],
   rule: GroupingRule,
 ): G | undefined {
@@ -119,14 +158,26 @@ export function pickGroup<G extends OpenGroup>(
     if (group.sport !== peak.sport) continue;
     const after = peak.bucketStart - group.startedAt;
     const within = group.causeEventId
-      ? after >= -rule.toleranceMs && after <= Math.max(rule.toleranceMs, rule.reactionMs)
+      ? after >= -rule.toleranceMs && after <= groupOpenMs(rule)
       : Math.abs(after) <= rule.toleranceMs;
-    if (!within) continue;
+    if (!within && !extendsTo(group, peak, rule)) continue;
     if (group.causes !== null && causes.length > 0 && !causes.some((id) => group.causes!.includes(id)))
       continue;
     if (!best || Math.abs(after) < Math.abs(peak.bucketStart - best.startedAt)) best = group;
   }
   return best;
+}
+
+/** Records a peak (with its possible causes) joining a group: its causes, latest peak and countries. */
+export function joinGroup(
+  group: { causes: string[] | null; lastPeakAt?: number | null; countries?: readonly string[] },
+  peak: Pick<MarketPeak, "country" | "bucketStart">,
+  causes: readonly string[],
+): void {
+  group.causes = joinCauses(group.causes, causes);
+  group.lastPeakAt = Math.max(group.lastPeakAt ?? peak.bucketStart, peak.bucketStart);
+  const countries = group.countries ?? [];
+  group.countries = countries.includes(peak.country) ? countries : [...countries, peak.country];
 }
 
 export interface PeakGroup<P extends MarketPeak = MarketPeak> {
@@ -159,9 +210,7 @@ export function groupPeakMembers<P extends MarketPeak>(
     const causes = possibleCauses(peak, eventsBySport.get(peak.sport) ?? [], rule);
     // Groups too old to take this peak (or any later one) are closed.
     const groups = (open.get(peak.sport) ?? []).filter(
-      (group) =>
-        peak.bucketStart - group.startedAt <=
-        (group.causeEventId ? Math.max(rule.toleranceMs, rule.reactionMs) : rule.toleranceMs),
+      (group) => peak.bucketStart - group.startedAt <= groupOpenMs(rule),
     );
     let group = pickGroup(groups, peak, causes, rule);
     if (!group) {
@@ -170,7 +219,7 @@ export function groupPeakMembers<P extends MarketPeak>(
       all.push(group);
     }
     group.peaks.push(peak);
-    group.causes = joinCauses(group.causes, causes);
+    joinGroup(group, peak, causes);
     open.set(peak.sport, groups);
   }
   return all

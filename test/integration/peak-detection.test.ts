@@ -331,6 +331,29 @@ describe("peak detection in the live path", () => {
     expect(candidate.extraViewers).toBeGreaterThan(0);
   });
 
+  it("lets a market the candidate does not hold yet join within the tolerance of its latest peak", async () => {
+    // France peaks first, Germany 50 s later, Italy 100 s after France (50 s after Germany): one reaction
+    // reaching markets in turn. Each worker stores its peak in its own transaction, so the candidate's latest
+    // peak and countries come from Postgres.
+    const workers = [newWorker(), newWorker(), newWorker()];
+    const feeds = [
+      { country: "FR", at: 200, seed: 3 },
+      { country: "DE", at: 205, seed: 9 },
+      { country: "IT", at: 210, seed: 5 },
+    ];
+    for (const [index, feed] of feeds.entries()) {
+      const spec = { ...peakSpec, seed: feed.seed, peaks: [{ ...peakSpec.peaks![0]!, atBucket: feed.at }] };
+      await workers[index]!.handle(
+        partitionBatches(index, [{ country: feed.country, sport: "football", spec }]),
+      );
+    }
+
+    expect(await counts()).toEqual({ anomalies: 3, jobs: 1, candidates: 1 });
+    const candidate = await database.db.candidateMoment.findFirstOrThrow();
+    const markets = candidate.markets as { country: string }[];
+    expect(markets.map((market) => market.country).sort()).toEqual(["DE", "FR", "IT"]);
+  });
+
   it("keeps two matches of one sport apart when play-by-play names a different cause for each peak", async () => {
     // Both markets peak together, but France reacts to its match and Australia to another one.
     await createGamesWithPlays(
