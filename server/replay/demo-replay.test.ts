@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DemoGames } from "./demo-replay";
+import { busiestStretch, DemoGames } from "./demo-replay";
 
 const WALL = Date.UTC(2026, 10, 25, 18);
 
@@ -33,5 +33,28 @@ describe("demo games on the wall clock", () => {
     expect(fresh.momentsStartedBy(fresh.toWall(first.start) - 1)).toEqual([]);
     expect(fresh.momentsStartedBy(fresh.toWall(first.start))[0]).toEqual(first);
     expect(fresh.momentsStartedBy(fresh.toWall(first.start))).toEqual([]);
+  });
+});
+
+describe("busiestStretch", () => {
+  const start = Date.UTC(2026, 7, 1);
+  const minute = 60_000;
+  const plan = (starts: number[], decoys: number[] = []) => ({
+    manifest: { start, end: start + 24 * 60 * minute },
+    groundTruth: [
+      ...starts.map((at) => ({ start: start + at * minute, decoy: false })),
+      ...decoys.map((at) => ({ start: start + at * minute, decoy: true })),
+    ],
+  });
+
+  it("starts ten minutes before the hour holding the most reactions", () => {
+    // One reaction early on; four within an hour from minute 300; decoys do not count.
+    const games = plan([20, 300, 310, 330, 355, 500], [600, 601, 602, 603, 604]);
+    expect(busiestStretch(games)).toBe(290 * minute);
+  });
+
+  it("starts at the beginning when the games has no reaction, or its busiest hour begins early", () => {
+    expect(busiestStretch(plan([]))).toBe(0);
+    expect(busiestStretch(plan([5, 6, 7, 400]))).toBe(0);
   });
 });

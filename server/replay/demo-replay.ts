@@ -109,6 +109,39 @@ export class DemoGames {
   }
 }
 
+/** Reactions (not decoys) a demo should show early: the busiest hour of them, looked for this long. */
+const BUSIEST_STRETCH_MS = 60 * 60_000;
+/** Games time played before that hour's first reaction, so charts and the detector have history. */
+const LEAD_IN_MS = 10 * 60_000;
+
+/**
+ * Games time (ms after its start) at which the hour with the most reactions begins, less a lead-in; 0 when
+ * the games has none (or too short a games).
+ */
+export function busiestStretch(plan: {
+  manifest: { start: number; end: number };
+  groundTruth: readonly { start: number; decoy: boolean }[];
+}): number {
+  const { start, end } = plan.manifest;
+  const times = plan.groundTruth
+    .filter((moment) => !moment.decoy)
+    .map((moment) => moment.start)
+    .sort((a, b) => a - b);
+  let best: number | undefined;
+  let bestCount = 0;
+  let upTo = 0;
+  for (let index = 0; index < times.length; index += 1) {
+    const from = times[index]!;
+    if (from + BUSIEST_STRETCH_MS > end) break;
+    while (upTo < times.length && times[upTo]! < from + BUSIEST_STRETCH_MS) upTo += 1;
+    if (upTo - index > bestCount) {
+      bestCount = upTo - index;
+      best = from;
+    }
+  }
+  return best === undefined ? 0 : Math.max(0, best - LEAD_IN_MS - start);
+}
+
 export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
   const tickMs = options.tickMs ?? 250;
   const speed = options.speed ?? 4;
@@ -139,7 +172,12 @@ export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
     }
     return games;
   };
-  let games = open(0, cursor);
+  // The first games starts at its busiest hour (its first hour is the audience arriving, with few
+  // reactions): the backfill then holds moments, and new ones come within a minute of starting.
+  const busiest = busiestStretch(
+    new DemoGames(0, options.seed, cursor, speed, options.actionsPerSecond).plan,
+  );
+  let games = open(0, cursor - Math.round(busiest / speed));
   let sent = 0;
   let running = true;
   // Actions not yet accepted by the stream; retried on the next tick, bounded so a dead broker cannot
