@@ -90,6 +90,8 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
       };
       const tools = toolsFor(db, moment, subject);
       const decisions: ChannelDecision[] = [];
+      // The deciders' time, rules and editorial model runs alike (a rules-only decision still takes some).
+      const deciding = performance.now();
       for (const channel of deps.channels) {
         const sentInLastHour = sent.get(channel.id) ?? 0;
         decisions.push(
@@ -128,7 +130,7 @@ export function decideStage(deps: PipelineDeps): JobHandler<DecideChannelsPayloa
             inputTokens: sum((trace) => trace.usage.inputTokens),
             outputTokens: sum((trace) => trace.usage.outputTokens),
             costUsd: null,
-            latencyMs: sum((trace) => trace.latencyMs),
+            latencyMs: Math.ceil(performance.now() - deciding), // to the next ms: rules alone take under one
           },
           alsoWrite: decisionsSql(moment.id, decisions),
           waitingIn: MOMENT_STATUSES,

@@ -113,6 +113,8 @@ describe("moment pipeline", () => {
       ["decide", 1, "ok"],
     ]);
     expect(runs[0]!.trace).toMatchObject({ agent: "interest-scorer", generatedBy: "offline" });
+    // Every stage records the time it took, the rules-only channel deciders too (operators read p50/p95).
+    expect(runs.every((run) => run.latencyMs > 0)).toBe(true);
 
     const decisions = await database.db.channelDecision.findMany({ where: { momentId: moment.id } });
     expect(decisions.map((decision) => decision.channelId).sort()).toEqual([
