@@ -10,6 +10,7 @@ import { detectionConfig } from "../../server/detect/config";
 import { LiveDetection } from "../../server/detect/live-detection";
 import { syntheticSeries, type SyntheticSeriesSpec } from "../../server/detect/synthetic-series";
 import type { StreamBatch } from "../../server/stream/transport";
+import type { Prisma } from "../../server/db/generated/client";
 import { TrafficAggregator } from "../../server/traffic/aggregator";
 import { createMigratedDatabase, type MigratedDatabase } from "../support/migrated-database";
 
@@ -40,8 +41,24 @@ interface TestPlay {
   description?: string;
 }
 
-/** A games with these football plays (goals), as the play-by-play grouping and candidates read it. */
-async function createGamesWithPlays(plays: readonly TestPlay[], hostCountry = "FR") {
+/** A football goal in one country's match, too small (0.5) to open a candidate on its own. */
+const goal = (country: string, window: number): TestPlay => ({
+  id: `${country.toLowerCase()}-goal`,
+  sessionId: `${country.toLowerCase()}-match`,
+  countries: [country],
+  occurredAt: new Date(START + window * WINDOW_MS),
+  significance: 0.5,
+});
+
+/**
+ * A games with these football plays (goals), as the play-by-play grouping and candidates read them, and
+ * optionally a session schedule.
+ */
+async function createGamesWithPlays(
+  plays: readonly TestPlay[],
+  hostCountry = "FR",
+  sessions: Prisma.GamesSessionCreateWithoutGamesInput[] = [],
+) {
   await database.db.games.create({
     data: {
       id: "test-games",
@@ -51,6 +68,7 @@ async function createGamesWithPlays(plays: readonly TestPlay[], hostCountry = "F
       hostCountry,
       startsAt: new Date(START),
       endsAt: new Date(START + 86_400_000),
+      sessions: { create: sessions },
       playByPlay: {
         create: plays.map((play) => ({
           sessionId: "final",
@@ -356,22 +374,7 @@ describe("peak detection in the live path", () => {
 
   it("keeps two matches of one sport apart when play-by-play names a different cause for each peak", async () => {
     // Both markets peak together, but France reacts to its match and Australia to another one.
-    await createGamesWithPlays(
-      [
-        {
-          id: "fr-goal",
-          sessionId: "fr-match",
-          countries: ["FR"],
-          occurredAt: new Date(START + 196 * WINDOW_MS),
-        },
-        {
-          id: "au-goal",
-          sessionId: "au-match",
-          countries: ["AU"],
-          occurredAt: new Date(START + 197 * WINDOW_MS),
-        },
-      ].map((play) => ({ ...play, significance: 0.5 })), // under minEventSignificance: opens no candidate itself
-    );
+    await createGamesWithPlays([goal("FR", 196), goal("AU", 197)]);
     const [one, two] = [newWorker(), newWorker()];
     const frBatches = partitionBatches(0, [
       { country: "FR", sport: "football", spec: { ...peakSpec, seed: 3 } },
@@ -408,18 +411,7 @@ describe("peak detection in the live path", () => {
   it("keeps a peak that play-by-play explains out of a country-wide surge", async () => {
     // Italy's football and tennis rise in the same minute; a goal explains the football peak, so it is a
     // moment, and tennis alone is no surge either.
-    await createGamesWithPlays(
-      [
-        {
-          id: "it-goal",
-          sessionId: "it-match",
-          countries: ["IT"],
-          occurredAt: new Date(START + 196 * WINDOW_MS),
-          significance: 0.5,
-        },
-      ],
-      "IT",
-    );
+    await createGamesWithPlays([goal("IT", 196)], "IT");
     const feeds = ["football", "tennis"].map((sport, index) => ({
       country: "IT",
       sport,
@@ -544,29 +536,18 @@ describe("peak detection in the live path", () => {
       const base = 100 + Math.max(0, Math.min(60, index - 200)) * 8;
       return Math.round(base + noise[index % 7]! * Math.sqrt(base / 100));
     });
-    await database.db.games.create({
-      data: {
-        id: "test-games",
-        name: "Test Games",
-        seed: 1,
-        size: "small",
-        hostCountry: "FR",
-        startsAt: new Date(START),
-        endsAt: new Date(START + 86_400_000),
-        sessions: {
-          create: {
-            id: "judo-001",
-            sport: "judo",
-            event: "-73 kg",
-            phase: "final",
-            startsAt: new Date(START + 260 * WINDOW_MS),
-            endsAt: new Date(START + 620 * WINDOW_MS),
-            countries: ["FR"],
-            athleteIds: [],
-          },
-        },
+    await createGamesWithPlays([], "FR", [
+      {
+        id: "judo-001",
+        sport: "judo",
+        event: "-73 kg",
+        phase: "final",
+        startsAt: new Date(START + 260 * WINDOW_MS),
+        endsAt: new Date(START + 620 * WINDOW_MS),
+        countries: ["FR"],
+        athleteIds: [],
       },
-    });
+    ]);
     await newWorker().handle(
       partitionBatches(0, [
         { country: "FR", sport: "judo", counts: ramp },
