@@ -13,6 +13,7 @@ import { loadGames } from "./games-store";
 
 const MAX_PENDING = 200_000;
 const BACKFILL_SLICE_MS = 5_000;
+const WALL_HOUR_MS = 60 * 60_000;
 export const DEMO_GAMES_ID = "demo";
 
 export interface DemoReplayOptions {
@@ -109,19 +110,17 @@ export class DemoGames {
   }
 }
 
-/** Reactions (not decoys) a demo should show early: the busiest hour of them, looked for this long. */
-const BUSIEST_STRETCH_MS = 60 * 60_000;
-/** Games time played before that hour's first reaction, so charts and the detector have history. */
-const LEAD_IN_MS = 10 * 60_000;
-
 /**
- * Games time (ms after its start) at which the hour with the most reactions begins, less a lead-in; 0 when
- * the games has none (or too short a games).
+ * Games time (ms after its start) at which the `stretchMs`-long stretch holding the most reactions (decoys
+ * left out) begins; 0 when the games has none (or is shorter than the stretch).
  */
-export function busiestStretch(plan: {
-  manifest: { start: number; end: number };
-  groundTruth: readonly { start: number; decoy: boolean }[];
-}): number {
+export function busiestStretch(
+  plan: {
+    manifest: { start: number; end: number };
+    groundTruth: readonly { start: number; decoy: boolean }[];
+  },
+  stretchMs: number,
+): number {
   const { start, end } = plan.manifest;
   const times = plan.groundTruth
     .filter((moment) => !moment.decoy)
@@ -132,14 +131,14 @@ export function busiestStretch(plan: {
   let upTo = 0;
   for (let index = 0; index < times.length; index += 1) {
     const from = times[index]!;
-    if (from + BUSIEST_STRETCH_MS > end) break;
-    while (upTo < times.length && times[upTo]! < from + BUSIEST_STRETCH_MS) upTo += 1;
+    if (from + stretchMs > end) break;
+    while (upTo < times.length && times[upTo]! < from + stretchMs) upTo += 1;
     if (upTo - index > bestCount) {
       bestCount = upTo - index;
       best = from;
     }
   }
-  return best === undefined ? 0 : Math.max(0, best - LEAD_IN_MS - start);
+  return best === undefined ? 0 : best - start;
 }
 
 export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
@@ -172,12 +171,12 @@ export function startDemoReplay(options: DemoReplayOptions): RunningReplay {
     }
     return games;
   };
-  // The first games starts at its busiest hour (its first hour is the audience arriving, with few
-  // reactions): the backfill then holds moments, and new ones come within a minute of starting.
-  const busiest = busiestStretch(
-    new DemoGames(0, options.seed, cursor, speed, options.actionsPerSecond).plan,
-  );
-  let games = open(0, cursor - Math.round(busiest / speed));
+  // The games' first hours are the audience arriving, with few reactions: the first hour on the wall clock
+  // after start plays the games' busiest stretch instead (an hour at 1×), the backfill what came before it.
+  const first = new DemoGames(0, options.seed, cursor, speed, options.actionsPerSecond);
+  const busiest = busiestStretch(first.plan, WALL_HOUR_MS * speed);
+  const startsAt = Math.max(0, busiest - (options.backfillMs ?? 0) * speed);
+  let games = open(0, cursor - Math.round(startsAt / speed));
   let sent = 0;
   let running = true;
   // Actions not yet accepted by the stream; retried on the next tick, bounded so a dead broker cannot
