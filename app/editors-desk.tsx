@@ -123,18 +123,7 @@ export function EditorsDesk(props: {
 
   // The latest state and actions, for the document-wide key handler (bound once) and for callbacks that stay
   // the same object across renders, so the memoised inbox and panel skip the live view's ticks.
-  const keys = useRef({
-    moments,
-    selectedId,
-    dialog,
-    filters,
-    open,
-    approve,
-    askReject,
-    save,
-    refetch: inbox.refetch,
-  });
-  keys.current = {
+  const latest = {
     moments,
     selectedId,
     dialog,
@@ -145,6 +134,8 @@ export function EditorsDesk(props: {
     save,
     refetch: inbox.refetch,
   };
+  const keys = useRef(latest);
+  keys.current = latest;
   const stable = useMemo(
     () => ({
       open: (id: string) => keys.current.open(id),
