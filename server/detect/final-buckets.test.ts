@@ -74,6 +74,38 @@ describe("bucketsToJudge", () => {
   });
 });
 
+describe("bucketsToJudge across a silence of the whole partition", () => {
+  const counts = new Map([
+    [20_000, 5],
+    [40_000, 7],
+  ]);
+
+  it("feeds zeros only for windows in which the partition stored something: the rest is a gap", () => {
+    const { observations } = bucketsToJudge({
+      lastJudged: 10_000,
+      lastFinal: 60_000,
+      counts,
+      windowMs: W,
+      maxZeroFill: 100,
+      // Another series of the partition had actions at 30 s; nothing flowed at 50 s and 60 s.
+      partitionTraffic: new Set([20_000, 30_000, 40_000]),
+    });
+    expect(observations).toEqual([
+      { bucketStart: 20_000, observed: 5 },
+      { bucketStart: 30_000, observed: 0 },
+      { bucketStart: 40_000, observed: 7 },
+    ]);
+  });
+
+  it("feeds nothing in the one-window live step when the partition stored nothing in it", () => {
+    const args = { counts, windowMs: W, maxZeroFill: 100, lastJudged: 40_000, lastFinal: 50_000 };
+    expect(bucketsToJudge({ ...args, partitionTraffic: new Set() }).observations).toEqual([]);
+    expect(bucketsToJudge({ ...args, partitionTraffic: new Set([50_000]) }).observations).toEqual([
+      { bucketStart: 50_000, observed: 0 },
+    ]);
+  });
+});
+
 describe("bucketsToJudge with the action mix", () => {
   it("hands each window's engaged actions on, zero for a window without a row", () => {
     const W = 10_000;

@@ -1,6 +1,8 @@
 // Which buckets of a series are ready to judge once a partition's watermark moved: every window from the one
-// after the last judged up to the last final one, with explicit zeros for windows that saw no action (the
-// detector itself treats a missing bucket as unknown, but a final window of a live series with no row is 0).
+// after the last judged up to the last final one, with explicit zeros for windows in which the series saw no
+// action while its partition did (the detector itself treats a missing bucket as unknown, but a final window of
+// a live series with no row is 0). A window in which the whole partition stored nothing is not a zero: nothing
+// flowed (the worker or the stream was down), so it is left out and the detector sees a gap.
 
 /** Start of the last window whose end is at or before the watermark; -Infinity when none is final yet. */
 export function lastFinalBucketStart(watermark: number, windowMs: number): number {
@@ -19,7 +21,8 @@ export interface BucketsToJudge {
 /**
  * The observations to feed a series' detector. `lastJudged` is null for a series never judged: it starts at
  * its first stored bucket, not with a run of zeros. After a long silence at most `maxZeroFill` zeros are fed
- * (the detector sees a gap before them and restarts its level, keeping its daily profile).
+ * (the detector sees a gap before them and restarts its level, keeping its daily profile), and with
+ * `partitionTraffic` none for windows in which the partition stored nothing.
  */
 export function bucketsToJudge(options: {
   lastJudged: number | null;
@@ -30,13 +33,20 @@ export function bucketsToJudge(options: {
   engaged?: ReadonlyMap<number, number>;
   windowMs: number;
   maxZeroFill: number;
+  /**
+   * Window starts in which the series' partition stored any row. When given, a window outside it is a gap,
+   * not a zero: after hours down, a restarted worker must not teach its detectors that the audience was 0.
+   */
+  partitionTraffic?: ReadonlySet<number>;
 }): BucketsToJudge {
-  const { lastJudged, lastFinal, counts, engaged, windowMs, maxZeroFill } = options;
+  const { lastJudged, lastFinal, counts, engaged, windowMs, maxZeroFill, partitionTraffic } = options;
+  const flowed = (bucketStart: number) => partitionTraffic === undefined || partitionTraffic.has(bucketStart);
   const observation = (bucketStart: number, observed: number) =>
     engaged ? { bucketStart, observed, engaged: engaged.get(bucketStart) ?? 0 } : { bucketStart, observed };
   if (lastJudged !== null && lastFinal === lastJudged + windowMs) {
     // The usual live step: exactly one new final window. No key lists to sort, no silence to jump.
     const observed = counts.get(lastFinal);
+    if (observed === undefined && !flowed(lastFinal)) return { observations: [], stored: new Set() };
     return {
       observations: [observation(lastFinal, observed ?? 0)],
       stored: observed === undefined ? new Set() : new Set([lastFinal]),
@@ -64,7 +74,7 @@ export function bucketsToJudge(options: {
     if (start === nextStored) {
       observations.push(observation(start, counts.get(start)!));
       next += 1;
-    } else {
+    } else if (flowed(start)) {
       observations.push(observation(start, 0));
     }
   }

@@ -213,21 +213,29 @@ export class LiveDetection {
     );
     if (due.length === 0) return;
     const earliest = lastFinal - (this.maxZeroFill + 1) * windowMs;
+    // Judged series are read from the earliest of them on, so that the partition's traffic is known over every
+    // window any of them judges now (usually they all judged the same last window); a new one from a day back.
+    const judgedAfter = Math.min(...due.map((series) => series.lastJudged ?? Number.POSITIVE_INFINITY));
+    const after = (series: LiveSeries) =>
+      series.lastJudged === null || !Number.isFinite(judgedAfter)
+        ? earliest
+        : Math.max(judgedAfter, earliest);
     const counts = await readFinalCounts(
       options.db,
-      due.map((series) => ({
-        country: series.country,
-        sport: series.sport,
-        after: Math.max(series.lastJudged ?? earliest, earliest),
-      })),
+      due.map((series) => ({ country: series.country, sport: series.sport, after: after(series) })),
       lastFinal,
     );
 
     const ramps = await this.sessionRamps(
       due.map((series) => series.sport),
-      Math.min(...due.map((series) => Math.max(series.lastJudged ?? earliest, earliest))),
+      Math.min(...due.map(after)),
       lastFinal,
     );
+
+    // Windows in which the partition stored anything: the others are a gap (nothing flowed), not zeros.
+    const partitionTraffic = new Set<number>();
+    for (const series of counts.values())
+      for (const start of series.actions.keys()) partitionTraffic.add(start);
 
     const startedAt = process.hrtime.bigint();
     const buckets: JudgedBucket[] = [];
@@ -246,6 +254,7 @@ export class LiveDetection {
         engaged: seriesCounts?.engaged ?? new Map(),
         windowMs,
         maxZeroFill: this.maxZeroFill,
+        partitionTraffic,
       });
       if (observations.length === 0) continue;
       const judgedNow: Assessment[] = [];

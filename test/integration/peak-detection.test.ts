@@ -332,6 +332,37 @@ describe("peak detection in the live path", () => {
     );
   });
 
+  it("takes a worker down for three hours as a gap, not as an audience of 0: nothing fires when traffic returns", async () => {
+    // Two flat series of one partition; the stream stops for three hours (nothing flows, as when the workers
+    // or the stream are down), then the same audience comes back to a restarted worker.
+    const [before, silence, after] = [300, 1_080, 300];
+    const flat = (seed: number) =>
+      syntheticSeries({
+        startMs: START,
+        buckets: before + silence + after,
+        baseViewers: 80,
+        peaks: [],
+        seed,
+      }).map((bucket, index) => (index >= before && index < before + silence ? 0 : bucket.observed));
+    const batches = partitionBatches(0, [
+      { country: "FR", sport: "football", counts: flat(5) },
+      { country: "DE", sport: "athletics", counts: flat(6) },
+    ]);
+    const returnsAt = (before + silence) / 20;
+    await newWorker().handle(batches.slice(0, before / 20));
+    const restarted = newWorker();
+    await restarted.handle(batches.slice(returnsAt));
+
+    expect(await counts()).toEqual({ anomalies: 0, jobs: 0, candidates: 0 });
+    // What the chart draws once the audience is back: the expected line is at its level again, not near 0.
+    const backAt = new Date(START + (before + silence + 60) * WINDOW_MS);
+    const judged = await database.db.trafficBucket.findMany({
+      where: { bucketStart: { gte: backAt }, expected: { not: null } },
+    });
+    expect(judged.length).toBeGreaterThan(400);
+    for (const bucket of judged) expect(bucket.expected!).toBeGreaterThan(0.7 * 80);
+  });
+
   it("groups two countries peaking together on one sport into one candidate with two markets", async () => {
     const together = (seed: number): SyntheticSeriesSpec => ({ ...peakSpec, seed });
     // Two workers, one partition each, as after a consumer-group split.
@@ -595,19 +626,20 @@ describe("peak detection in the live path", () => {
     await newWorker(1).handle(batches.slice(10, 15));
     const moved = await database.db.detectorState.findFirstOrThrow();
 
-    // The first worker still believes it owns the partition and judges from its stale detector.
+    // The first worker still believes it owns the partition and judges from its stale detector, through the
+    // last stored window (149).
     const step = { partition: 0, series: [{ country: "FR", sport: "football" }] };
-    await zombie.detection.afterBatch({ ...step, watermark: START + 160 * WINDOW_MS });
+    await zombie.detection.afterBatch({ ...step, watermark: START + 150 * WINDOW_MS });
     expect(zombie.detection.stats.staleStates).toBe(1);
     const kept = await database.db.detectorState.findFirstOrThrow();
     expect(kept.lastBucketStart).toEqual(moved.lastBucketStart);
 
     // Reloaded from Postgres, it goes on from where the other worker stopped.
-    await zombie.detection.afterBatch({ ...step, watermark: START + 160 * WINDOW_MS });
+    await zombie.detection.afterBatch({ ...step, watermark: START + 150 * WINDOW_MS });
     const resumed = await database.db.detectorState.findFirstOrThrow();
-    expect(resumed.lastBucketStart.getTime()).toBe(START + 159 * WINDOW_MS);
+    expect(resumed.lastBucketStart.getTime()).toBe(START + 149 * WINDOW_MS);
     expect((resumed.state as { detector: { baseline: { learned: number } } }).detector.baseline.learned).toBe(
-      160,
+      150,
     );
   });
 });
