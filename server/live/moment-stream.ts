@@ -44,9 +44,11 @@ export function createMomentStream(options: MomentStreamOptions): ReadableStream
       });
       // "From now" is the feed's position: the stream then always has an id to resume from, even before
       // its first moment (a reconnect without one would start from its own "now" and lose the gap).
+      // The feed hands this subscriber every change after its position, so only a resume reads Postgres.
+      const resuming = cursor !== undefined;
       cursor ??= position;
       try {
-        while (!channel.closed) {
+        while (resuming && !channel.closed) {
           const page = await readMomentChangesSince(options.db, cursor, REPLAY_PAGE);
           forward(page);
           if (page.length < REPLAY_PAGE) break;
