@@ -72,8 +72,17 @@ export async function groupNewPeaks(
   ].sort();
   for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
 
+  // One read of the play-by-play that can explain these peaks or the members of candidates they may join:
+  // candidates started up to groupOpenMs before the first peak, and events up to reactionMs before a peak.
+  const first = Math.min(...peaks.map((peak) => peak.bucketStart));
+  const last = Math.max(...peaks.map((peak) => peak.bucketStart));
+  const events = await readCauseEvents(
+    tx,
+    first - options.toleranceMs - groupOpenMs(options) - options.reactionMs,
+    last + options.toleranceMs,
+  );
   const changed = new Set<bigint>();
-  const broadIds = await markBroadSurges(tx, peaks, options, changed);
+  const broadIds = await markBroadSurges(tx, peaks, options, events, changed);
   const sportPeaks = peaks
     .filter((peak) => peak.kind === "peak" && !broadIds.has(peak.anomalyId))
     .sort((a, b) => a.bucketStart - b.bucketStart || a.country.localeCompare(b.country));
@@ -86,7 +95,7 @@ export async function groupNewPeaks(
     reactionMs: options.reactionMs,
     minEventSignificance: options.minEventSignificance,
   };
-  const { groups, events } = await openGroups(tx, sportPeaks, rule);
+  const groups = await openGroups(tx, sportPeaks, rule, events);
   const membersOf = new Map<LiveGroup, InsertedPeak[]>();
   for (const peak of sportPeaks) {
     const causes = possibleCauses(peak, events, rule);
@@ -136,13 +145,14 @@ interface LiveGroup extends OpenGroup {
 
 /**
  * The candidates these peaks may join (not dismissed, of their sports, started close enough), each with the
- * causes its members share, and the play-by-play events that can have caused a member or one of the peaks.
+ * causes its members share among `events`.
  */
 async function openGroups(
   tx: Tx,
   peaks: readonly InsertedPeak[],
   rule: GroupingRule,
-): Promise<{ groups: LiveGroup[]; events: CauseEvent[] }> {
+  events: readonly CauseEvent[],
+): Promise<LiveGroup[]> {
   const sports = [...new Set(peaks.map((peak) => peak.sport))];
   const first = Math.min(...peaks.map((peak) => peak.bucketStart));
   const last = Math.max(...peaks.map((peak) => peak.bucketStart));
@@ -169,8 +179,6 @@ async function openGroups(
           SELECT candidate_id, country, sport, window_start FROM anomaly
           WHERE candidate_id = ANY(${rows.map((row) => row.id)}::bigint[]) AND kind = 'peak' AND status <> 'broad'
           ORDER BY window_start, country`;
-  const earliest = Math.min(first, ...members.map((member) => member.window_start.getTime()));
-  const events = await readCauseEvents(tx, sports, earliest - rule.reactionMs, last);
   const groups = rows.map((row): LiveGroup => {
     const cause = row.cause_event_id ? `${row.cause_games_id}|${row.cause_event_id}` : null;
     return {
@@ -188,16 +196,11 @@ async function openGroups(
     const peak = { sport: member.sport, country: member.country, bucketStart: member.window_start.getTime() };
     joinGroup(group, peak, possibleCauses(peak, events, rule));
   }
-  return { groups, events };
+  return groups;
 }
 
-/** The play-by-play of these sports between two times, as grouping's possible causes of peaks. */
-async function readCauseEvents(
-  tx: Tx,
-  sports: readonly string[],
-  from: number,
-  to: number,
-): Promise<CauseEvent[]> {
+/** The play-by-play between two times, as grouping's possible causes of peaks (which filter by sport). */
+async function readCauseEvents(tx: Tx, from: number, to: number): Promise<CauseEvent[]> {
   const rows = await tx.$queryRaw<
     {
       games_id: string;
@@ -209,8 +212,7 @@ async function readCauseEvents(
     }[]
   >`
     SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
-    WHERE sport = ANY(${[...sports]}::text[])
-      AND occurred_at >= ${new Date(from)} AND occurred_at <= ${new Date(to)}`;
+    WHERE occurred_at >= ${new Date(from)} AND occurred_at <= ${new Date(to)}`;
   return rows.map((row) => ({
     id: `${row.games_id}|${row.id}`,
     sport: row.sport,
@@ -250,6 +252,7 @@ async function markBroadSurges(
   tx: Tx,
   peaks: readonly InsertedPeak[],
   options: GroupingOptions,
+  events: readonly CauseEvent[],
   changed: Set<bigint>,
 ): Promise<Set<bigint>> {
   const countries = [...new Set(peaks.map((peak) => peak.country))];
@@ -288,12 +291,6 @@ async function markBroadSurges(
       score: row.score,
     },
   }));
-  const events = await readCauseEvents(
-    tx,
-    [...new Set(nearby.map((row) => row.sport))],
-    from.getTime() - options.reactionMs,
-    to.getTime(),
-  );
   const { broadPeaks } = splitBroadSurges(
     asPeaks.map((entry) => entry.peak),
     {
