@@ -160,6 +160,8 @@ async function postgresStep() {
           reactionMs: 180_000,
           settleMs: 60_000,
           minEventSignificance: 0.7,
+          explainMs: 120_000,
+          overlapMs: 60_000,
         },
         log,
       });

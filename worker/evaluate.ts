@@ -30,7 +30,8 @@ import { DETECTOR_NAMES, type DetectorName } from "../server/detect/types";
 import { actionsFileOf, readGames, readLines } from "../server/replay/games-files";
 
 const USAGE = `usage: npm run evaluate -- --games DIR [--detector ${DETECTOR_NAMES.join("|")}|all] [--window-seconds N]
-                           [--min-volume N] [--min-uplift-pct P] [--chart FILE.svg] [--chart-series N]`;
+                           [--min-volume N] [--min-uplift-pct P] [--explain-seconds S]
+                           [--chart FILE.svg] [--chart-series N]`;
 const GRACE_WINDOWS = 2;
 /** Live grouping's tolerance (PEAK_GROUPING_SECONDS' default) and broad-surge rule, as the stream worker uses. */
 const GROUPING_MS = 60_000;
@@ -39,6 +40,10 @@ const BROAD_MIN_SPORTS = 2;
 const REACTION_MS = 180_000;
 /** Play-by-play this significant is followed in every market (the stream worker's minEventSignificance). */
 const MIN_EVENT_SIGNIFICANCE = 0.7;
+/** A peak opens a candidate only with a possible cause this recent (PEAK_EXPLAIN_SECONDS' default). */
+const EXPLAIN_SECONDS = 120;
+/** Plays this close sharing a country are one rise there (the stream worker's overlapMs). */
+const OVERLAP_MS = 60_000;
 
 function fail(message: string): never {
   process.stderr.write(`evaluate: ${message}\n${USAGE}\n`);
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
       "window-seconds": { type: "string", default: "10" },
       "min-volume": { type: "string" },
       "min-uplift-pct": { type: "string" },
+      "explain-seconds": { type: "string" },
       chart: { type: "string" },
       "chart-series": { type: "string", default: "4" },
     },
@@ -90,6 +96,7 @@ async function main(): Promise<void> {
     numberOption("--window-seconds", values["window-seconds"]) || fail("--window-seconds must be > 0");
   const minVolume = numberOption("--min-volume", values["min-volume"]);
   const minUpliftPct = numberOption("--min-uplift-pct", values["min-uplift-pct"]);
+  const explainMs = (numberOption("--explain-seconds", values["explain-seconds"]) ?? EXPLAIN_SECONDS) * 1000;
   const chartSeries = numberOption("--chart-series", values["chart-series"]) ?? 4;
   const chartPath = values.chart ?? path.join(values.games, "evaluation.svg");
   const base: DetectionConfigInput = {
@@ -170,6 +177,8 @@ async function main(): Promise<void> {
     toleranceMs: GROUPING_MS,
     reactionMs: REACTION_MS,
     minEventSignificance: MIN_EVENT_SIGNIFICANCE,
+    explainMs,
+    overlapMs: OVERLAP_MS,
   };
   const options = { windowMs, graceWindows: GRACE_WINDOWS, ignored: truth.ignored };
   let chartInput: { peaks: DetectedPeak[]; traces: Map<string, SeriesTrace> } | undefined;
@@ -239,9 +248,15 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   console.log(
     `\nmoments (grouped across markets): peaks of one sport within ${GROUPING_MS / 1000} s of a group's first peak ` +
-      `(a market it does not hold yet: of its latest peak, up to ${Math.max(GROUPING_MS, REACTION_MS) / 1000} s after its start) ` +
+      `(a market it does not hold yet: of its latest peak, up to ${Math.max(GROUPING_MS, REACTION_MS) / 1000} s after its start; ` +
+      `a market it holds: within ${GROUPING_MS / 1000} s of its latest peak there, naming no play over ${OVERLAP_MS / 1000} s newer than the group's) ` +
       `are one candidate unless play-by-play tells them apart (their possible causes share none: events of their ` +
-      `countries, or of significance ≥ ${MIN_EVENT_SIGNIFICANCE}, in the ${REACTION_MS / 1000} s before; grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
+      `countries, or of significance ≥ ${MIN_EVENT_SIGNIFICANCE}, in the ${REACTION_MS / 1000} s before, with the plays ` +
+      `up to ${OVERLAP_MS / 1000} s before those sharing a country; ` +
+      (explainMs > 0
+        ? `a peak with no such event in the ${explainMs / 1000} s before opens no candidate; `
+        : "every peak may open a candidate; ") +
+      `grouping.ts, as live; country-wide surges set apart first); a reaction is found when a ` +
       `candidate has a peak in any market it moved, matched as per market (that market's own interval to ` +
       `${GRACE_WINDOWS} windows after its end); one candidate per reaction and one reaction per candidate (the ` +
       `unmatched one that began last), a second candidate for a found reaction is a duplicate (false); a candidate ` +

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       reactionMs: 180_000,
       settleMs: groupingMs,
       minEventSignificance: 0.7,
+      explainMs: config.PEAK_EXPLAIN_SECONDS * 1000,
+      overlapMs: 60_000,
     },
     log: componentLogger("peak-detection"),
   });

@@ -56,6 +56,12 @@ const envSchema = z.object({
   PEAK_GROUPING_SECONDS: positiveInt
     .default(60)
     .describe("peaks of one sport in several countries within this many seconds are one candidate moment"),
+  PEAK_EXPLAIN_SECONDS: integer("a whole number of seconds ≥ 0")
+    .min(0, "expected a whole number of seconds ≥ 0")
+    .default(120)
+    .describe(
+      "a peak opens a candidate moment only when its sport's play-by-play has an event for its country in this many seconds before it (0: every peak may)",
+    ),
   DEMO_REPLAY: flag.default(true),
   DEMO_SEED: integer("an integer seed").default(42),
   DEMO_ACTIONS_PER_SECOND: positiveInt.default(1_500),

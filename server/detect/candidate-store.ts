@@ -1,9 +1,9 @@
 // Cross-market grouping in Postgres, inside the detection transaction. Series of one sport live in different
 // stream partitions, possibly owned by different workers, so the shared place is the candidate_moment table:
 // each new peak, in time order, joins the open candidate of its sport that grouping.ts's pickGroup chooses
-// (start within the tolerance, or a market it does not hold yet within the tolerance of its latest peak; a
-// play-by-play cause shared with its members when both have one), or opens one: the same decisions as the
-// evaluation's groupCandidates. Each sport (and each country, for the broad-surge check) is serialised by a
+// (start within the tolerance, or a market it does not hold yet within the tolerance of its latest peak, or a
+// second peak on a market's rise; a play-by-play cause shared with its members when both have one), or opens
+// one when play-by-play explains it: the same decisions as the evaluation's groupCandidates. Each sport (and each country, for the broad-surge check) is serialised by a
 // transaction-scoped advisory lock, taken in one sorted order so two workers never deadlock. An advisory lock
 // rather than an upsert on a time-bucketed key: fixed time buckets would split two peaks 5 s apart across a
 // bucket edge, while the lock lets us apply the streaming rule.
@@ -12,10 +12,11 @@ import { enqueueScoreMoment } from "../queue/score-moment-job";
 import { splitBroadSurges } from "./broad-surges";
 import {
   explainedBy,
+  groupingCauses,
   groupOpenMs,
   joinGroup,
+  opensGroup,
   pickGroup,
-  possibleCauses,
   type CauseEvent,
   type GroupingRule,
   type MarketPeak,
@@ -45,6 +46,13 @@ export interface GroupingOptions {
    * cause a peak in any country (not only its own countries') when grouping.
    */
   minEventSignificance: number;
+  /**
+   * A peak opens a candidate only when play-by-play names a possible cause this long before it (or none of
+   * its sport is loaded); an unexplained one may still join a candidate.
+   */
+  explainMs: number;
+  /** Plays of one sport this close that share a country are one rise there (grouping.ts). */
+  overlapMs: number;
 }
 
 /** A peak anomaly just inserted in this transaction. */
@@ -72,15 +80,22 @@ export async function groupNewPeaks(
   ].sort();
   for (const key of lockKeys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
 
-  // One read of the play-by-play that can explain these peaks or the members of candidates they may join:
-  // candidates started up to groupOpenMs before the first peak, and events up to reactionMs before a peak.
+  // One read of the play-by-play that can explain these peaks or the members of candidates they may join
+  // (candidates started up to groupOpenMs before the first peak; causes up to reactionMs or explainMs before a
+  // peak, and plays overlapping a cause up to overlapMs before it), plus each sport's latest event before
+  // that, which tells opensGroup the sport's play-by-play is loaded.
   const first = Math.min(...peaks.map((peak) => peak.bucketStart));
   const last = Math.max(...peaks.map((peak) => peak.bucketStart));
-  const events = await readCauseEvents(
-    tx,
-    first - options.toleranceMs - groupOpenMs(options) - options.reactionMs,
-    last + options.toleranceMs,
-  );
+  const from =
+    first -
+    options.toleranceMs -
+    groupOpenMs(options) -
+    Math.max(options.reactionMs, options.explainMs) -
+    options.overlapMs;
+  const events = [
+    ...(await latestPlayByPlayBefore(tx, [...new Set(peaks.map((peak) => peak.sport))], from)),
+    ...(await readCauseEvents(tx, from, last + options.toleranceMs)),
+  ];
   const changed = new Set<bigint>();
   const broadIds = await markBroadSurges(tx, peaks, options, events, changed);
   const sportPeaks = peaks
@@ -94,13 +109,17 @@ export async function groupNewPeaks(
     toleranceMs: options.toleranceMs,
     reactionMs: options.reactionMs,
     minEventSignificance: options.minEventSignificance,
+    explainMs: options.explainMs,
+    overlapMs: options.overlapMs,
   };
   const groups = await openGroups(tx, sportPeaks, rule, events);
   const membersOf = new Map<LiveGroup, InsertedPeak[]>();
   for (const peak of sportPeaks) {
-    const causes = possibleCauses(peak, events, rule);
-    let group = pickGroup(groups, peak, causes, rule);
+    const causes = groupingCauses(peak, events, rule);
+    let group = pickGroup(groups, peak, causes, rule, events);
     if (!group) {
+      // Unexplained while its sport has play-by-play: stays an anomaly without a candidate.
+      if (!opensGroup(peak, events, rule)) continue;
       // Two moments of one sport may start in the same window: the second one's key names its country.
       const plain = `${peak.sport}|${peak.bucketStart}`;
       const key = groups.some((other) => other.key === plain) ? `${plain}|${peak.country}` : plain;
@@ -194,32 +213,56 @@ async function openGroups(
   for (const member of members) {
     const group = byId.get(member.candidate_id)!;
     const peak = { sport: member.sport, country: member.country, bucketStart: member.window_start.getTime() };
-    joinGroup(group, peak, possibleCauses(peak, events, rule));
+    joinGroup(group, peak, groupingCauses(peak, events, rule));
   }
   return groups;
 }
 
-/** The play-by-play between two times, as grouping's possible causes of peaks (which filter by sport). */
-async function readCauseEvents(tx: Tx, from: number, to: number): Promise<CauseEvent[]> {
-  const rows = await tx.$queryRaw<
-    {
-      games_id: string;
-      id: string;
-      sport: string;
-      occurred_at: Date;
-      countries: string[];
-      significance: number;
-    }[]
-  >`
-    SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
-    WHERE occurred_at >= ${new Date(from)} AND occurred_at <= ${new Date(to)}`;
-  return rows.map((row) => ({
+/**
+ * Each sport's latest play-by-play event before `before` (none: not loaded that far), too old to be a possible
+ * cause of the peaks grouped, so opensGroup sees the sport's play-by-play as loaded. One index probe per sport.
+ */
+async function latestPlayByPlayBefore(
+  tx: Tx,
+  sports: readonly string[],
+  before: number,
+): Promise<CauseEvent[]> {
+  const rows = await tx.$queryRaw<PlayByPlayRow[]>`
+    SELECT e.games_id, e.id, e.sport, e.occurred_at, e.countries, e.significance
+    FROM unnest(${[...sports]}::text[]) AS s(sport)
+    CROSS JOIN LATERAL (
+      SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play p
+      WHERE p.sport = s.sport AND p.occurred_at < ${new Date(before)}
+      ORDER BY p.occurred_at DESC LIMIT 1
+    ) e`;
+  return rows.map(causeEventOf);
+}
+
+interface PlayByPlayRow {
+  games_id: string;
+  id: string;
+  sport: string;
+  occurred_at: Date;
+  countries: string[];
+  significance: number;
+}
+
+function causeEventOf(row: PlayByPlayRow): CauseEvent {
+  return {
     id: `${row.games_id}|${row.id}`,
     sport: row.sport,
     at: row.occurred_at.getTime(),
     countries: row.countries,
     significance: row.significance,
-  }));
+  };
+}
+
+/** The play-by-play between two times, as grouping's possible causes of peaks (which filter by sport). */
+async function readCauseEvents(tx: Tx, from: number, to: number): Promise<CauseEvent[]> {
+  const rows = await tx.$queryRaw<PlayByPlayRow[]>`
+    SELECT games_id, id, sport, occurred_at, countries, significance FROM play_by_play
+    WHERE occurred_at >= ${new Date(from)} AND occurred_at <= ${new Date(to)}`;
+  return rows.map(causeEventOf);
 }
 
 /**

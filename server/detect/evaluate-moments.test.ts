@@ -63,10 +63,16 @@ describe("groupCandidates", () => {
         peak("BR", "judo", 50_000),
         peak("FR", "judo", 60_000),
         peak("JP", "judo", 70_000), // a market it does not hold, within 60 s of its latest peak: joins
-        peak("FR", "judo", 80_000), // a market it holds, more than 60 s after the first: a new candidate
+        peak("FR", "judo", 130_000), // a market it holds, over 60 s after the first and its latest there: new
         peak("FR", "tennis", 10_000), // another sport: its own candidate
       ],
-      { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 },
+      {
+        toleranceMs: 60_000,
+        reactionMs: 180_000,
+        minEventSignificance: 0.7,
+        explainMs: 120_000,
+        overlapMs: 60_000,
+      },
     );
     expect(
       groups.map((group) => [
@@ -77,13 +83,19 @@ describe("groupCandidates", () => {
     ).toEqual([
       ["judo", 0, ["FR@0", "BR@50000", "FR@60000", "JP@70000"]],
       ["tennis", 10_000, ["FR@10000"]],
-      ["judo", 80_000, ["FR@80000"]],
+      ["judo", 130_000, ["FR@130000"]],
     ]);
   });
   it("splits one sport's simultaneous peaks by their play-by-play causes, as live grouping does", () => {
     const groups = groupCandidates(
       [peak("AU", "football", 30_000), peak("JP", "football", 60_000), peak("NZ", "football", 70_000)],
-      { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 },
+      {
+        toleranceMs: 60_000,
+        reactionMs: 180_000,
+        minEventSignificance: 0.7,
+        explainMs: 120_000,
+        overlapMs: 60_000,
+      },
       [
         { id: "au-goal", sport: "football", at: 0, countries: ["AU", "NZ"], significance: 0.5 },
         { id: "jp-goal", sport: "football", at: 30_000, countries: ["JP"], significance: 0.5 },

@@ -3,7 +3,8 @@
 //
 // Matching rule: peaks (country-wide surges already set apart) are grouped with groupPeakMembers, the live
 // rule: one sport, within the grouping tolerance of a group's first peak (a market it does not hold yet: of
-// its latest peak, up to the reaction time after its start), sharing a possible play-by-play cause. A candidate overlaps a truth moment when one of its peaks falls in one of the moment's markets, in
+// its latest peak, up to the reaction time after its start; see grouping.ts for a market's second peak on one
+// rise and for peaks play-by-play does not explain), sharing a possible play-by-play cause. A candidate overlaps a truth moment when one of its peaks falls in one of the moment's markets, in
 // that market's interval [start, end + grace] (the per-market tolerance). Candidates are taken in time order; each takes the unmatched overlapping moment that began
 // last, and one whose overlapping moments are all taken is a duplicate (against precision). A moment counts
 // when the rules can see at least one of its markets; one they can see in none is ignored, and a candidate

@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
+  groupingCauses,
   groupPeakMembers,
   groupPeaks,
+  opensGroup,
   pickGroup,
   possibleCauses,
   type CauseEvent,
   type MarketPeak,
 } from "./grouping";
 
-const RULE = { toleranceMs: 60_000, reactionMs: 180_000, minEventSignificance: 0.7 };
+const RULE = {
+  toleranceMs: 60_000,
+  reactionMs: 180_000,
+  minEventSignificance: 0.7,
+  explainMs: 120_000,
+  overlapMs: 60_000,
+};
 
 const peak = (
   country: string,
@@ -186,19 +194,20 @@ describe("grouping with play-by-play causes", () => {
   it("narrows a group's causes to those every member shares", () => {
     // FR reacts to either of two FR plays; ES only to the second: the group is the second play's, so a later
     // FR peak that can only be the first play's opens its own group.
-    const events = [event("first", "football", 0, ["FR"]), event("second", "football", 20, ["FR", "ES"])];
+    // (The plays are more than overlapMs apart: one rise of FR could not hold both.)
+    const events = [event("first", "football", 0, ["FR"]), event("second", "football", 70, ["FR", "ES"])];
     const groups = groupPeakMembers(
-      [peak("FR", "football", 40, 100), peak("ES", "football", 45, 100), peak("IT", "football", 50, 60)],
+      [peak("FR", "football", 90, 100), peak("ES", "football", 95, 100), peak("IT", "football", 100, 60)],
       RULE,
       events,
     );
     expect(groups).toHaveLength(1);
-    const open = [{ sport: "football", startedAt: 40_000, causes: ["second"] }];
-    expect(pickGroup(open, { sport: "football", bucketStart: 60_000 }, ["first"], RULE)).toBeUndefined();
-    expect(pickGroup(open, { sport: "football", bucketStart: 60_000 }, ["first", "second"], RULE)).toBe(
+    const open = [{ sport: "football", startedAt: 90_000, causes: ["second"] }];
+    expect(pickGroup(open, { sport: "football", bucketStart: 110_000 }, ["first"], RULE)).toBeUndefined();
+    expect(pickGroup(open, { sport: "football", bucketStart: 110_000 }, ["first", "second"], RULE)).toBe(
       open[0],
     );
-    expect(pickGroup(open, { sport: "football", bucketStart: 60_000 }, [], RULE)).toBe(open[0]);
+    expect(pickGroup(open, { sport: "football", bucketStart: 110_000 }, [], RULE)).toBe(open[0]);
   });
 
   it("lets a candidate opened by a play-by-play event catch its reaction up to reactionMs after it", () => {
@@ -258,5 +267,96 @@ describe("grouping with play-by-play causes", () => {
     expect(
       pickGroup(open, { sport: "football", country: "IT", bucketStart: 120_000 }, [], RULE),
     ).toBeUndefined();
+  });
+
+  it("counts the plays just before a cause that share a country with it as one rise with it", () => {
+    // A race's start (US, AU) then its finish 40 s later (US, followed everywhere): GB reacts to the finish
+    // only, on the same rise as the start's reaction; a Japanese play 30 s before shares no country.
+    const events = [
+      event("jp-routine", "swimming", 10, ["JP"]),
+      event("start", "swimming", 0, ["US", "AU"], 0.35),
+      event("finish", "swimming", 40, ["US"], 0.94),
+    ];
+    expect(possibleCauses({ sport: "swimming", country: "GB", bucketStart: 80_000 }, events, RULE)).toEqual([
+      "finish",
+    ]);
+    expect(
+      groupingCauses({ sport: "swimming", country: "GB", bucketStart: 80_000 }, events, RULE).sort(),
+    ).toEqual(["finish", "start"]);
+    // US peaks on the start's reaction, GB 40 s later on the finish's: one candidate, not two.
+    const groups = groupPeakMembers(
+      [peak("US", "swimming", 40, 100), peak("GB", "swimming", 80, 80)],
+      RULE,
+      events,
+    );
+    expect(groups.map((group) => group.peaks.map((member) => member.country))).toEqual([["US", "GB"]]);
+    // Plays further apart than overlapMs stay two moments.
+    const apart = [
+      event("start", "swimming", 0, ["US", "AU"], 0.35),
+      event("final", "swimming", 70, ["US"], 0.94),
+    ];
+    expect(
+      groupPeakMembers([peak("US", "swimming", 40, 100), peak("GB", "swimming", 100, 80)], RULE, apart).map(
+        (group) => group.peaks.map((member) => member.country),
+      ),
+    ).toEqual([["US"], ["GB"]]);
+  });
+
+  it("opens no group for a peak play-by-play does not explain while its sport has play-by-play", () => {
+    const events = [event("goal", "football", 0, ["FR"]), event("late", "football", 400, ["FR"])];
+    // The FR peak 30 s after the goal opens a group; ES (no event of its country) joins it on time alone.
+    // Five minutes on, an FR peak 150 s after the last FR play (older than explainMs) opens nothing.
+    const groups = groupPeakMembers(
+      [peak("FR", "football", 30, 100), peak("ES", "football", 50, 60), peak("FR", "football", 330, 90)],
+      RULE,
+      events,
+    );
+    expect(
+      groups.map((group) => group.peaks.map((member) => `${member.country}@${member.bucketStart}`)),
+    ).toEqual([["FR@30000", "ES@50000"]]);
+    expect(opensGroup({ sport: "football", country: "FR", bucketStart: 330_000 }, events, RULE)).toBe(false);
+    expect(opensGroup({ sport: "football", country: "FR", bucketStart: 100_000 }, events, RULE)).toBe(true);
+    // No play-by-play of the sport up to the peak (none loaded): time alone, as before.
+    expect(opensGroup({ sport: "tennis", country: "FR", bucketStart: 330_000 }, events, RULE)).toBe(true);
+    expect(opensGroup({ sport: "football", country: "FR", bucketStart: -10_000 }, events, RULE)).toBe(true);
+    expect(groupPeakMembers([peak("FR", "football", 330, 90)], RULE)).toHaveLength(1);
+    // PEAK_EXPLAIN_SECONDS=0: every peak may open a group.
+    const anyPeak = { ...RULE, explainMs: 0 };
+    expect(opensGroup({ sport: "football", country: "FR", bucketStart: 330_000 }, events, anyPeak)).toBe(true);
+  });
+
+  it("keeps a market's second peak on one rise in its group unless play-by-play names a newer play", () => {
+    // A French goal; DE, which only follows the sport, peaks 40 s on and again 50 s later (past the start's
+    // tolerance, a market the group holds): the same rise, one candidate.
+    const goal = event("goal", "football", -30, ["FR"]);
+    const peaks = [
+      peak("FR", "football", 0, 100),
+      peak("DE", "football", 40, 60),
+      peak("DE", "football", 90, 70),
+    ];
+    const countries = (groups: ReturnType<typeof groupPeakMembers>) =>
+      groups.map((group) => group.peaks.map((member) => member.country));
+    expect(countries(groupPeakMembers(peaks, RULE, [goal]))).toEqual([["FR", "DE", "DE"]]);
+    // A German play 80 s after the goal (more than overlapMs) is a new reaction: its own candidate.
+    const chance = event("de-chance", "football", 50, ["DE"]);
+    expect(countries(groupPeakMembers(peaks, RULE, [goal, chance]))).toEqual([["FR", "DE"], ["DE"]]);
+    // A play no later than overlapMs after the group's cause joins the rise even with no cause in common.
+    const open = [
+      {
+        sport: "football",
+        startedAt: 0,
+        causes: ["goal"],
+        lastPeakAt: 40_000,
+        countries: ["FR", "DE"],
+        latestByCountry: { FR: 0, DE: 40_000 },
+      },
+    ];
+    const early = event("de-early", "football", 20, ["DE"]);
+    const de = { sport: "football", country: "DE", bucketStart: 90_000 };
+    expect(pickGroup(open, de, ["de-early"], RULE, [goal, early])).toBe(open[0]);
+    expect(pickGroup(open, de, ["de-chance"], RULE, [goal, chance])).toBeUndefined();
+    // Undated plays count as new; more than the tolerance after the market's latest peak, a new rise.
+    expect(pickGroup(open, de, ["de-early"], RULE)).toBeUndefined();
+    expect(pickGroup(open, { ...de, bucketStart: 110_000 }, [], RULE)).toBeUndefined();
   });
 });

@@ -15,6 +15,19 @@
 // group's latest peak, up to the play-by-play window (max(tolerance, reactionMs)) after its start. A market
 // it already holds gets a new group instead (a second reaction there), unless it is within the start's
 // tolerance as before.
+//
+// Two plays moving one country within overlapMs of each other (a race's start and its finish) give one rise
+// there: the second reaction begins before the first has peaked, so editors see one moment. A peak caused by
+// the later play may therefore join the earlier play's group: its causes include the plays overlapping them.
+//
+// Nor does a market's second peak on one rise open a group (the tracker re-arms on a wobble of the tail, or on
+// the later of two overlapping plays): within the tolerance of that market's latest peak in a group, and with
+// no play of its own later than overlapMs after the group's latest cause, it joins that group whatever its
+// causes (sameRise).
+//
+// A peak that play-by-play does not explain (no event of its sport for its country, or followed everywhere,
+// in the explainMs before it) while that sport's play-by-play is loaded is not a moment on its own (a session's
+// audience arriving, a bot, an outage's way back): it may join a group but does not open one.
 import type { PeakEvent } from "./peak-tracker";
 
 export interface MarketPeak extends PeakEvent {
@@ -65,6 +78,10 @@ export interface GroupingRule {
   reactionMs: number;
   /** An event this significant (the one that opens a candidate on its own) can cause a peak in any country. */
   minEventSignificance: number;
+  /** A peak opens a group only when an event of its possible causes is this recent (play-by-play loaded). */
+  explainMs: number;
+  /** Plays of one sport this close that share a country are one rise there (see groupingCauses). */
+  overlapMs: number;
 }
 
 /** An open group (a candidate) as the streaming rule needs it. */
@@ -79,6 +96,8 @@ export interface OpenGroup {
   lastPeakAt?: number | null;
   /** The countries of its member peaks. */
   countries?: readonly string[];
+  /** Each member country's latest peak bucket. */
+  latestByCountry?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -99,6 +118,47 @@ export function possibleCauses(
         (event.countries.includes(peak.country) || event.significance >= rule.minEventSignificance),
     )
     .map((event) => event.id);
+}
+
+/**
+ * The peak's possible causes and, for each, the earlier plays of its sport up to overlapMs before it that share
+ * a country with it: the audience there was still rising from those when it came, so it can be their moment.
+ */
+export function groupingCauses(
+  peak: Pick<MarketPeak, "sport" | "country" | "bucketStart">,
+  events: readonly CauseEvent[],
+  rule: Pick<GroupingRule, "reactionMs" | "minEventSignificance" | "overlapMs">,
+): string[] {
+  const causes = possibleCauses(peak, events, rule);
+  if (causes.length === 0 || rule.overlapMs <= 0) return causes;
+  const ids = new Set(causes);
+  for (const cause of events.filter((event) => ids.has(event.id))) {
+    for (const event of events) {
+      if (
+        event.sport === cause.sport &&
+        event.at <= cause.at &&
+        event.at >= cause.at - rule.overlapMs &&
+        event.countries.some((country) => cause.countries.includes(country))
+      )
+        ids.add(event.id);
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * Whether a peak may open a group: play-by-play of its sport is not loaded (no event of it up to the peak), or
+ * names a possible cause in the explainMs before it; always when explainMs is 0 (PEAK_EXPLAIN_SECONDS).
+ */
+export function opensGroup(
+  peak: Pick<MarketPeak, "sport" | "country" | "bucketStart">,
+  events: readonly CauseEvent[],
+  rule: Pick<GroupingRule, "explainMs" | "minEventSignificance">,
+): boolean {
+  if (rule.explainMs <= 0) return true;
+  const sport = events.filter((event) => event.sport === peak.sport && event.at <= peak.bucketStart);
+  if (sport.length === 0) return true;
+  return possibleCauses(peak, sport, { ...rule, reactionMs: rule.explainMs }).length > 0;
 }
 
 /** Whether play-by-play explains a peak: it has a possible cause (what sets it apart from a country-wide surge). */
@@ -141,17 +201,50 @@ function extendsTo(
   );
 }
 
+/** The latest of these events (by id), if any is listed. */
+function latestOf(ids: readonly string[], events: readonly CauseEvent[]): number | undefined {
+  let latest: number | undefined;
+  for (const event of events) {
+    if (ids.includes(event.id) && (latest === undefined || event.at > latest)) latest = event.at;
+  }
+  return latest;
+}
+
+/**
+ * Whether a peak is a market's second peak on a rise the group holds there: within the tolerance after that
+ * market's latest peak in the group, and play-by-play names no play for it later than overlapMs after the
+ * group's latest cause (any play is new to a group that names none; a peak naming none is no new reaction).
+ */
+function sameRise(
+  group: OpenGroup,
+  peak: Pick<MarketPeak, "bucketStart"> & { country?: string },
+  causes: readonly string[],
+  events: readonly CauseEvent[],
+  rule: GroupingRule,
+): boolean {
+  const latest = peak.country === undefined ? undefined : group.latestByCountry?.[peak.country];
+  if (latest === undefined || peak.bucketStart < latest || peak.bucketStart - latest > rule.toleranceMs)
+    return false;
+  if (causes.length === 0) return true;
+  // Plays not dated in `events` count as new.
+  const peakCause = latestOf(causes, events);
+  const groupCause = group.causes === null ? undefined : latestOf(group.causes, events);
+  return peakCause !== undefined && groupCause !== undefined && peakCause <= groupCause + rule.overlapMs;
+}
+
 /**
  * The group a peak joins: of its sport, starting within the tolerance of it (a play-by-play group: from the
  * tolerance before up to reactionMs after its event) or, for a market the group does not hold yet, within the
  * tolerance of its latest peak (see extendsTo), whose causes share one with the peak's when both name some;
- * the nearest start wins, the earlier listed on a tie. Undefined: the peak opens a group.
+ * or one holding the peak's rise in its market (see sameRise; `events`, the play-by-play the causes name, dates
+ * them). The nearest start wins, the earlier listed on a tie. Undefined: the peak opens a group.
  */
 export function pickGroup<G extends OpenGroup>(
   groups: readonly G[],
   peak: Pick<MarketPeak, "sport" | "bucketStart"> & { country?: string },
   causes: readonly string[],
   rule: GroupingRule,
+  events: readonly CauseEvent[] = [],
 ): G | undefined {
   let best: G | undefined;
   for (const group of groups) {
@@ -160,9 +253,11 @@ export function pickGroup<G extends OpenGroup>(
     const within = group.causeEventId
       ? after >= -rule.toleranceMs && after <= groupOpenMs(rule)
       : Math.abs(after) <= rule.toleranceMs;
-    if (!within && !extendsTo(group, peak, rule)) continue;
-    if (group.causes !== null && causes.length > 0 && !causes.some((id) => group.causes!.includes(id)))
-      continue;
+    const again = sameRise(group, peak, causes, events, rule);
+    if (!within && !again && !extendsTo(group, peak, rule)) continue;
+    const shared =
+      group.causes === null || causes.length === 0 || causes.some((id) => group.causes!.includes(id));
+    if (!shared && !again) continue;
     if (!best || Math.abs(after) < Math.abs(peak.bucketStart - best.startedAt)) best = group;
   }
   return best;
@@ -170,7 +265,12 @@ export function pickGroup<G extends OpenGroup>(
 
 /** Records a peak (with its possible causes) joining a group: its causes, latest peak and countries. */
 export function joinGroup(
-  group: { causes: string[] | null; lastPeakAt?: number | null; countries?: readonly string[] },
+  group: {
+    causes: string[] | null;
+    lastPeakAt?: number | null;
+    countries?: readonly string[];
+    latestByCountry?: Readonly<Record<string, number>>;
+  },
   peak: Pick<MarketPeak, "country" | "bucketStart">,
   causes: readonly string[],
 ): void {
@@ -178,6 +278,11 @@ export function joinGroup(
   group.lastPeakAt = Math.max(group.lastPeakAt ?? peak.bucketStart, peak.bucketStart);
   const countries = group.countries ?? [];
   group.countries = countries.includes(peak.country) ? countries : [...countries, peak.country];
+  const latest = group.latestByCountry?.[peak.country];
+  group.latestByCountry = {
+    ...group.latestByCountry,
+    [peak.country]: Math.max(latest ?? peak.bucketStart, peak.bucketStart),
+  };
 }
 
 export interface PeakGroup<P extends MarketPeak = MarketPeak> {
@@ -188,7 +293,8 @@ export interface PeakGroup<P extends MarketPeak = MarketPeak> {
 
 /**
  * Groups peaks (drops are ignored) as the live path does, one peak at a time in time order: pickGroup among
- * the groups opened so far, or a new group. `events` is the play-by-play known to the path (none: time only).
+ * the groups opened so far, or a new group when opensGroup lets it (a peak it does not is left out).
+ * `events` is the play-by-play known to the path (none: time only).
  */
 export function groupPeakMembers<P extends MarketPeak>(
   peaks: readonly P[],
@@ -207,13 +313,15 @@ export function groupPeakMembers<P extends MarketPeak>(
   const open = new Map<string, (OpenGroup & { causes: string[] | null; peaks: P[] })[]>();
   const all: (OpenGroup & { peaks: P[] })[] = [];
   for (const peak of ordered) {
-    const causes = possibleCauses(peak, eventsBySport.get(peak.sport) ?? [], rule);
+    const sportEvents = eventsBySport.get(peak.sport) ?? [];
+    const causes = groupingCauses(peak, sportEvents, rule);
     // Groups too old to take this peak (or any later one) are closed.
     const groups = (open.get(peak.sport) ?? []).filter(
       (group) => peak.bucketStart - group.startedAt <= groupOpenMs(rule),
     );
-    let group = pickGroup(groups, peak, causes, rule);
+    let group = pickGroup(groups, peak, causes, rule, sportEvents);
     if (!group) {
+      if (!opensGroup(peak, sportEvents, rule)) continue;
       group = { sport: peak.sport, startedAt: peak.bucketStart, causes: null, peaks: [] };
       groups.push(group);
       all.push(group);

@@ -69,6 +69,8 @@ async function judge(country: string, expected: number): Promise<void> {
       reactionMs: 180_000,
       settleMs: 60_000,
       minEventSignificance: 0.7,
+      explainMs: 120_000,
+      overlapMs: 60_000,
     },
   });
 }

@@ -96,6 +96,8 @@ function newWorker(checkpointEveryBuckets?: number) {
       reactionMs: 180_000,
       settleMs: 60_000,
       minEventSignificance: 0.7,
+      explainMs: 120_000,
+      overlapMs: 60_000,
     },
     log,
   });
@@ -422,6 +424,14 @@ describe("peak detection in the live path", () => {
         .map((candidate) => (candidate.markets as { country: string }[]).map((m) => m.country))
         .sort(),
     ).toEqual([["AU"], ["FR"]]);
+  });
+
+  it("opens no candidate for a peak play-by-play does not explain while its sport has play-by-play", async () => {
+    // France's only goal came 1,000 s before its peak (window 200): the peak is stored, no candidate opens.
+    await createGamesWithPlays([goal("FR", 100)]);
+    await newWorker().handle(partitionBatches(0, [{ country: "FR", sport: "football", spec: peakSpec }]));
+    expect(await counts()).toEqual({ anomalies: 1, jobs: 0, candidates: 0 });
+    expect((await database.db.anomaly.findFirstOrThrow()).candidateId).toBeNull();
   });
 
   it("sets apart a country-wide surge over three sports: no candidate moment is left open", async () => {
