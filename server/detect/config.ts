@@ -125,11 +125,24 @@ export const peakTrackerConfigSchema = z.object({
    */
   confirmBelowScore: z.number().min(0).max(1).default(0.6),
   /**
+   * …and holds fewer actions than this: the noise that confirmation drops is a small count's (and the
+   * session ramps that cross once are small series'); a window this busy over every rule is a reaction,
+   * and waiting only adds a window of lag, or loses a one-window reaction. 150: at 125 a push notification
+   * fired on demo seed 1; 150 to 250 all helped both demo seeds. 0 makes every weak crossing wait.
+   */
+  confirmBelowVolume: z.number().min(0).default(150),
+  /**
    * The next bucket confirms a weak crossing when it scores at least this (0.5: a peak by the rules too);
    * 0.42, a little under the edge, drops crossings whose next bucket already fell back (noise, the start of
    * a session's ramp) and keeps those whose next bucket is still about as high.
    */
   confirmHoldScore: z.number().min(0).max(1).default(0.42),
+  /**
+   * …and passes the action-mix rule on its own (its mix score at least this; 0.5 is the rule's edge): the
+   * leniency of confirmHoldScore is for a level easing off, not for a second window that is still mostly
+   * page views (a push notification, a bot). 0 turns it off.
+   */
+  confirmHoldMixScore: z.number().min(0).max(1).default(0.5),
   /** A peak ends once the uplift is back under this… */
   releaseUpliftPct: z.number().min(0).default(15),
   /** …for this many buckets in a row. */
@@ -150,8 +163,17 @@ export const peakTrackerConfigSchema = z.object({
    * level rules but not the rise rule (the tail was still high 40–60 s before) must hold for a second bucket.
    */
   rearmRiseSigmas: z.number().positive().default(3.25),
-  /** …and at least this share of expected, in %, so small wiggles on a large series do not re-arm. */
-  rearmMinRisePct: z.number().min(0).default(25),
+  /**
+   * …and at least this share of expected, in %, so small wiggles on a large series do not re-arm. 35: a weaker
+   * rise on a tail is mostly a reaction too weak to count (under minUpliftPct of its own) or the first one's
+   * noise, and it split the first reaction's moment.
+   */
+  rearmMinRisePct: z.number().min(0).default(35),
+  /**
+   * No re-arming in the first this many buckets of a peak: the first reaction may still be rising (a reaction
+   * rises for up to a minute), and a wiggle on its way up is not a second one.
+   */
+  rearmAfterBuckets: z.number().int().min(0).default(4),
 });
 export type PeakTrackerConfig = z.infer<typeof peakTrackerConfigSchema>;
 

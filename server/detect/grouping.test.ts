@@ -322,7 +322,9 @@ describe("grouping with play-by-play causes", () => {
     expect(groupPeakMembers([peak("FR", "football", 330, 90)], RULE)).toHaveLength(1);
     // PEAK_EXPLAIN_SECONDS=0: every peak may open a group.
     const anyPeak = { ...RULE, explainMs: 0 };
-    expect(opensGroup({ sport: "football", country: "FR", bucketStart: 330_000 }, events, anyPeak)).toBe(true);
+    expect(opensGroup({ sport: "football", country: "FR", bucketStart: 330_000 }, events, anyPeak)).toBe(
+      true,
+    );
   });
 
   it("keeps a market's second peak on one rise in its group unless play-by-play names a newer play", () => {

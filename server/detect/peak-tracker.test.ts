@@ -60,8 +60,13 @@ describe("PeakTracker", () => {
   });
 
   it("drops a weak single-bucket crossing as noise and confirms a weak one that holds", () => {
+    // A small series (expected 20): its weak crossings wait for the next window.
     const weak = (index: number, uplift: number) =>
-      assessment(index, uplift, { score: uplift >= 40 ? 0.52 : 0.2 });
+      assessment(index, uplift, {
+        score: uplift >= 40 ? 0.52 : 0.2,
+        observed: 20 * (1 + uplift / 100),
+        expectedViewers: 20,
+      });
     const tracker = new PeakTracker(WINDOW_MS);
     const noise = [weak(0, 0), weak(1, 45), weak(2, 5)].flatMap((a) => tracker.track(a));
     expect(noise).toEqual([]);
@@ -111,6 +116,35 @@ describe("PeakTracker", () => {
     ]);
   });
 
+  it("re-arms on a second rise that climbs past the first one's top before it is high enough", () => {
+    // Expected 100: a first reaction to +60 %, a real dip to +35 %, then a slow second rise (+65, +75 lift the
+    // smoothed top past the first one's) that is high enough only at +95 %: judged from its trough all along.
+    const events = track(
+      new PeakTracker(WINDOW_MS),
+      [0, 50, 60, 60, 40, 35, 35, 65, 75, 95, 100, 80, 10, 0, 0],
+    );
+    expect(
+      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
+    ).toEqual([
+      `peak@${1 * WINDOW_MS}`,
+      `peak-end@${9 * WINDOW_MS}`,
+      `peak@${9 * WINDOW_MS}`,
+      `peak-end@${13 * WINDOW_MS}`,
+    ]);
+  });
+
+  it("does not re-arm on a wiggle while the first reaction is still rising", () => {
+    // A dip in the second window of a peak, then the rise goes on: one reaction, one peak.
+    const events = track(new PeakTracker(WINDOW_MS), [0, 100, 40, 150, 200, 170, 120, 90, 60, 30, 10, 0, 0]);
+    expect(events.map((event) => event.kind)).toEqual(["peak", "peak-end"]);
+    // The same shape later in a peak is a second reaction.
+    const late = track(
+      new PeakTracker(WINDOW_MS, { rearmAfterBuckets: 0 }),
+      [0, 100, 40, 150, 200, 10, 0, 0],
+    );
+    expect(late.map((event) => event.kind)).toEqual(["peak", "peak-end", "peak", "peak-end"]);
+  });
+
   it("holds a cooldown after a drop ends, so the recovery from an outage is not a peak", () => {
     const events = track(
       new PeakTracker(WINDOW_MS, { cooldownBuckets: 6 }),
@@ -126,6 +160,39 @@ describe("PeakTracker", () => {
     const tracker = new PeakTracker(WINDOW_MS);
     const events = [weak(0, 0, 0), weak(1, 45, 0.52), weak(2, 38, 0.45)].flatMap((a) => tracker.track(a));
     expect(events).toMatchObject([{ kind: "peak", bucketStart: WINDOW_MS, detectedAt: 2 * WINDOW_MS }]);
+  });
+
+  it("fires a weak crossing of a busy series at once: confirmation is for small counts", () => {
+    // Expected 400: a one-window reaction of 580 actions, back down the next window.
+    const busy = (index: number, uplift: number, score: number) =>
+      assessment(index, uplift, {
+        score,
+        isPeak: score >= 0.5,
+        observed: 400 * (1 + uplift / 100),
+        expectedViewers: 400,
+      });
+    const series = [busy(0, 0, 0), busy(1, 45, 0.52), busy(2, 5, 0.1), busy(3, 0, 0)];
+    const tracker = new PeakTracker(WINDOW_MS);
+    expect(series.flatMap((a) => tracker.track(a))).toMatchObject([
+      { kind: "peak", bucketStart: WINDOW_MS, detectedAt: WINDOW_MS, observed: 580 },
+      { kind: "peak-end" },
+    ]);
+    const waiting = new PeakTracker(WINDOW_MS, { confirmBelowVolume: 0 });
+    expect(series.flatMap((a) => waiting.track(a))).toEqual([]);
+  });
+
+  it("drops a weak crossing whose next window keeps its level but not the action mix", () => {
+    const weak = (index: number, uplift: number, score: number, mixScore: number) =>
+      assessment(index, uplift, { score, isPeak: score >= 0.5, mixScore });
+    const pageViews = new PeakTracker(WINDOW_MS);
+    const pushed = [weak(0, 0, 0, 1), weak(1, 45, 0.52, 0.6), weak(2, 42, 0.45, 0.45)];
+    expect(pushed.flatMap((a) => pageViews.track(a))).toEqual([]);
+    expect(pageViews.phase).toBe("normal");
+    const engaged = new PeakTracker(WINDOW_MS);
+    const reaction = [weak(0, 0, 0, 1), weak(1, 45, 0.52, 0.6), weak(2, 42, 0.45, 0.7)];
+    expect(reaction.flatMap((a) => engaged.track(a))).toMatchObject([
+      { kind: "peak", bucketStart: WINDOW_MS, detectedAt: 2 * WINDOW_MS },
+    ]);
   });
 
   it("drops a weak crossing whose next window fell back to the rule's edge", () => {

@@ -37,7 +37,7 @@ export interface PeakTrackerState {
   buckets: number;
   extreme: Assessment | null;
   fired: boolean;
-  /** A weak first crossing waits one bucket: if the next is not a peak too, it was noise. */
+  /** A weak first crossing waits one bucket: if the next does not hold up (score and mix), it was noise. */
   awaitingConfirmation: boolean;
   calmRun: number;
   peakCooldownUntil: number;
@@ -47,6 +47,8 @@ export interface PeakTrackerState {
   troughExcess?: number;
   /** A re-arming rise that only the level rules passed, waiting one bucket for its confirmation. */
   rearmPending?: boolean;
+  /** A rise from an armed trough climbing past the old top: the trough is kept until the rise turns down. */
+  climbing?: boolean;
 }
 
 export class PeakTracker {
@@ -106,7 +108,7 @@ export class PeakTracker {
       extreme: assessment,
       calmRun: 0,
       fired: false,
-      awaitingConfirmation: startsPeak && assessment.score < this.config.confirmBelowScore,
+      awaitingConfirmation: startsPeak && this.awaitsConfirmation(assessment),
     });
     this.resetExcess(assessment);
     if (!startsPeak || (this.config.fireOn === "first-crossing" && !s.awaitingConfirmation)) {
@@ -116,13 +118,25 @@ export class PeakTracker {
     return NO_EVENTS;
   }
 
+  /** A weak first crossing of a small count waits one bucket; a clear or busy one fires at once. */
+  private awaitsConfirmation(assessment: Assessment): boolean {
+    const { confirmBelowScore, confirmBelowVolume } = this.config;
+    return (
+      assessment.score < confirmBelowScore &&
+      (confirmBelowVolume <= 0 || assessment.observed < confirmBelowVolume)
+    );
+  }
+
   private whileInPeak(assessment: Assessment): DetectionEvent[] {
     const s = this.state;
     const events: DetectionEvent[] = [];
     const top = s.extreme!;
     if (s.awaitingConfirmation) {
       s.awaitingConfirmation = false;
-      if (assessment.score < this.config.confirmHoldScore) {
+      if (
+        assessment.score < this.config.confirmHoldScore ||
+        (assessment.mixScore ?? 1) < this.config.confirmHoldMixScore
+      ) {
         Object.assign(s, { phase: "normal", buckets: 0, extreme: null, calmRun: 0 });
         return [];
       }
@@ -166,7 +180,11 @@ export class PeakTracker {
    * Poisson sigmas and rearmMinRisePct of expected, and clears the level rules (uplift, margin, volume, mix).
    * The rise rule (40–60 s back) is left to this rise from the lowest point: a second reaction on a tail that
    * was still high a minute before passes all but that rule. Such a bucket fires only when the next one rises
-   * as far too (a single noisy bucket on a tail does not); one that passes every rule fires at once.
+   * as far too (a single noisy bucket on a tail does not); one that passes every rule fires at once. A rise
+   * after a real dip that climbs past the old top before it is that high is still judged from its trough until
+   * it turns down: a second reaction rises over several buckets, and its first ones lift the top. Nothing
+   * re-arms in the first rearmAfterBuckets of the peak: the first reaction may still be rising, and a wiggle
+   * on its way up is not a second one.
    */
   private risesAgain(assessment: Assessment): boolean {
     const s = this.state;
@@ -185,14 +203,26 @@ export class PeakTracker {
         rise >= this.config.rearmRiseSigmas * noise &&
         rise >= (this.config.rearmMinRisePct / 100) * Math.max(assessment.expectedViewers, 1)
       ) {
-        if (assessment.isPeak || held) return true;
-        s.rearmPending = true;
-        return false;
+        if (s.buckets >= this.config.rearmAfterBuckets) {
+          if (assessment.isPeak || held) return true;
+          s.rearmPending = true;
+          return false;
+        }
       }
     }
     if (smoothed >= top) {
+      // Armed against the top held before this bucket (a real dip), not against this bucket's own rise.
+      const dipped =
+        s.troughExcess !== undefined &&
+        s.topExcess !== undefined &&
+        s.troughExcess <= (1 - this.config.rearmDropShare) * s.topExcess;
+      s.climbing = (dipped && s.buckets >= this.config.rearmAfterBuckets) || s.climbing === true;
       s.topExcess = smoothed;
-      s.troughExcess = undefined;
+      if (!s.climbing) s.troughExcess = undefined;
+    } else if (s.climbing) {
+      // The rise turned down: its tail is judged from here.
+      s.climbing = false;
+      s.troughExcess = smoothed;
     } else {
       s.troughExcess = Math.min(s.troughExcess ?? smoothed, smoothed);
     }
@@ -206,6 +236,7 @@ export class PeakTracker {
     s.topExcess = excess;
     s.troughExcess = undefined;
     s.rearmPending = false;
+    s.climbing = false;
   }
 
   private whileInDrop(assessment: Assessment): readonly DetectionEvent[] {

@@ -258,6 +258,22 @@ describe("the action-mix rule", () => {
     expect(score(0)).toBe(0);
   });
 
+  it("reports the mix rule's own score with each assessment, for the confirmation of a weak crossing", () => {
+    const bots = run(
+      new UpliftDetector(),
+      withBurst(() => ({ pageViews: 150, engaged: 0 })),
+    );
+    expect(bots[400]!.mixScore).toBeLessThan(0.01);
+    const reaction = run(
+      new UpliftDetector(),
+      withBurst(() => ({ pageViews: 50, engaged: 100 })),
+    );
+    expect(reaction[400]!.mixScore).toBeGreaterThan(0.5);
+    expect(
+      run(new UpliftDetector(), counts(withBurst(() => ({ pageViews: 150, engaged: 0 }))))[400]!.mixScore,
+    ).toBe(1);
+  });
+
   it("turns off at 0", () => {
     const bots = withBurst(() => ({ pageViews: 150, engaged: 0 }));
     expect(peakIndexes(run(new UpliftDetector({}, { minEngagedSharePct: 0 }), bots))).toContain(400);

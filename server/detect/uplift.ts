@@ -47,6 +47,7 @@ export function judgeBucket(
           ((bucket.observed - step.recentViewers) / Math.max(expectation.expectedViewers, 1)) * 100,
           rules.minRisePct,
         );
+  const mixScore = engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules);
   const levelScore =
     step.warmingUp || step.recovering
       ? 0
@@ -54,7 +55,7 @@ export function judgeBucket(
           marginScore,
           thresholdScore(upliftPct, rules.minUpliftPct),
           thresholdScore(bucket.observed, rules.minVolume),
-          engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules),
+          mixScore,
         );
   const score = Math.min(levelScore, riseScore);
   const isDrop =
@@ -73,6 +74,7 @@ export function judgeBucket(
     upliftPct,
     score,
     levelScore,
+    mixScore,
     isPeak: score >= 0.5,
     isDrop,
     warmingUp: step.warmingUp,
