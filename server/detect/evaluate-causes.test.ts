@@ -58,7 +58,7 @@ describe("detectWithTraces, missCauses and falsePeakCauses", () => {
     });
   });
 
-  it("names a decoy by its kind, and a peak shortly after a session starts as its ramp", () => {
+  it("names a decoy by its kind, and a peak shortly after a session its country is in starts as its ramp", () => {
     const decoy: MarketInterval = { ...found, kind: "bot_burst" };
     const asDecoy = matchPeaks(peaks, [], [decoy], { windowMs: W });
     expect(
@@ -67,12 +67,17 @@ describe("detectWithTraces, missCauses and falsePeakCauses", () => {
       "decoy: bot_burst": 1,
     });
     const unexplained = matchPeaks(peaks, [], [], { windowMs: W });
-    const sessions = [{ sport: "judo", startsAt: at(230) }];
-    expect(
-      Object.fromEntries(falsePeakCauses(unexplained, { sessions, reactions: [] }, { windowMs: W })),
-    ).toEqual({
-      "session ramp": 1,
-    });
+    const causes = (countries: string[]) =>
+      Object.fromEntries(
+        falsePeakCauses(
+          unexplained,
+          { sessions: [{ sport: "judo", startsAt: at(230), countries }], reactions: [] },
+          { windowMs: W },
+        ),
+      );
+    expect(causes(["DE", "FR"])).toEqual({ "session ramp": 1 });
+    // A session FR takes no part in does not gather FR's audience.
+    expect(causes(["DE"])).toEqual({ other: 1 });
   });
 
   it("draws observed, band, peaks and truth for the busiest stretch as SVG", () => {

@@ -186,8 +186,11 @@ export function missCauses(
 export function falsePeakCauses(
   matching: PeakMatching,
   context: {
-    /** Sessions of each sport: a peak shortly before or after a session starts is its live ramp. */
-    sessions: readonly { sport: string; startsAt: number }[];
+    /**
+     * Sessions of each sport and who takes part: a peak in a taking-part country shortly before or after a
+     * session starts is its live ramp (any session of the sport would cover most of a games' day).
+     */
+    sessions: readonly { sport: string; startsAt: number; countries: readonly string[] }[];
     /** Every reaction interval, found or ignored: a peak soon after one ended is its tail. */
     reactions: readonly MarketInterval[];
   },
@@ -203,6 +206,7 @@ export function falsePeakCauses(
     const rampStart = context.sessions.some(
       (session) =>
         session.sport === peak.sport &&
+        session.countries.includes(peak.country) &&
         at >= session.startsAt - 10 * 60_000 &&
         at <= session.startsAt + 5 * 60_000,
     );
