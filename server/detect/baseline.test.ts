@@ -114,6 +114,21 @@ describe("Baseline", () => {
     expect(recovery.expectation.expectedViewers).toBeGreaterThan(12);
   });
 
+  it("falls no faster than an audience leaves when the series suddenly drops (an outage), count noise aside", () => {
+    // A noisy 25 a window (its band wide enough that 14 stays inside it), then an outage leaving 14.
+    const noise = [0, 12, -10, 5, -12, 9, -4, 11, -6, 3, -11, 7];
+    const outage = [0, 2, -2, 1, -1, 3, -3, 0, 2, -2];
+    const series = Array.from({ length: 310 }, (_, index) => ({
+      bucketStart: SYNTHETIC_START_MS + index * WINDOW_MS,
+      observed: index >= 300 ? 14 + outage[index % outage.length]! : 25 + noise[index % noise.length]!,
+    }));
+    const expectedAfter = (baseline: Baseline) => feed(baseline, series).at(-1)!.expectation.expectedViewers;
+    // Held at 1 % a bucket, the level is still near the audience from before a minute and a half in…
+    expect(expectedAfter(new Baseline())).toBeGreaterThan(20.5);
+    // …where it would follow the outage down (and call the way back a peak) without the limit.
+    expect(expectedAfter(new Baseline({ maxFallPctPerBucket: 0 }))).toBeLessThan(19.5);
+  });
+
   it("projects over a short gap and restarts after a long one, keeping order strict", () => {
     const baseline = new Baseline({ restartAfterGapBuckets: 50 });
     feed(baseline, flat(100, 100));

@@ -20,6 +20,8 @@ const NO_PREVIOUS: readonly number[] = Object.freeze([]);
 const FALL_BACK_BUCKETS = 3;
 /** A bucket under this share of the level is in a deep drop (an outage leaves 10–35 % of the traffic). */
 const DEEP_DROP_SHARE = 0.5;
+/** A sudden fall is also this many Poisson sigmas of a three-bucket mean below the level, not count noise. */
+const SUDDEN_FALL_SIGMAS = 2;
 
 export interface BaselineState {
   level: number;
@@ -67,6 +69,18 @@ export interface BaselineState {
   recoveringUntil?: number;
   /** Buckets below half the level (an outage's depth), counted up by those and down by the others. */
   deepDropRun?: number;
+  /**
+   * The previous bucket's observed and engaged actions and its expected viewers, for the action-mix rule over
+   * two buckets; absent before a bucket with a known mix, or in states from before.
+   */
+  previousMix?: PreviousMix;
+}
+
+export interface PreviousMix {
+  bucketStart: number;
+  observed: number;
+  engaged: number;
+  expectedViewers: number;
 }
 
 export interface BaselineStep {
@@ -81,6 +95,11 @@ export interface BaselineStep {
   recentViewers: number | null;
   /** The series' usual share of engaged actions before this bucket, or null when no mix was seen yet. */
   engagedShare: number | null;
+  /**
+   * The bucket just before this one with its mix and expectation, or null (none, a gap, mix unknown). Owned by
+   * the baseline and refilled by its next update, like previousViewers.
+   */
+  previousMix: PreviousMix | null;
   /**
    * Within recoveryBuckets of the last bucket of a deep drop (an outage): the series is coming back, and no
    * peak is judged.
@@ -103,6 +122,12 @@ export class Baseline {
   /** How far below the mean the level settles on plain noise, given the lower gain on rises (sigmas). */
   private readonly riseBiasSigmas: number;
   private readonly previousBuffer: number[] = [];
+  private readonly previousMixBuffer: PreviousMix = {
+    bucketStart: 0,
+    observed: 0,
+    engaged: 0,
+    expectedViewers: 0,
+  };
 
   constructor(config: Partial<BaselineConfig> = {}, state?: BaselineState) {
     this.config = baselineConfigSchema.parse(config);
@@ -113,7 +138,13 @@ export class Baseline {
   }
 
   toJSON(): BaselineState {
-    return { ...this.state, recent: [...this.state.recent], profile: this.profile.toJSON() };
+    const { previousMix } = this.state;
+    return {
+      ...this.state,
+      recent: [...this.state.recent],
+      profile: this.profile.toJSON(),
+      previousMix: previousMix && { ...previousMix },
+    };
   }
 
   /** Forms the expectation for the bucket, then learns from it. Buckets must come in time order. */
@@ -143,6 +174,7 @@ export class Baseline {
         warmingUp: true,
         recentViewers: null,
         engagedShare: null,
+        previousMix: null,
         previousViewers: NO_PREVIOUS,
         recovering: false,
       };
@@ -169,7 +201,8 @@ export class Baseline {
     // doubling or an outage can stay inside a ±k·sigma band and would otherwise be learned as normal.
     // Also when the last three buckets together are that far off: on small counts an outage (or a reaction)
     // leaves single buckets only 1–2 sigmas out, and learning them one by one walks the level away.
-    const runResidual = (deseasonalised + this.recentAt(1) + this.recentAt(2)) / 3 - forecastLevel;
+    const runMean = (deseasonalised + this.recentAt(1) + this.recentAt(2)) / 3;
+    const runResidual = runMean - forecastLevel;
     const minChange = (config.outlierChangePct / 100) * Math.max(forecastLevel, 1);
     const isOutlier =
       Math.abs(residual) > config.bandSigmas * scale ||
@@ -185,11 +218,23 @@ export class Baseline {
     const levelStep = (ramp === 0 ? config.levelAlpha : config.rampLevelAlpha) * gain * riseGain * clipped;
     // An excursion (a reaction, an outage) holds the level where it was rather than carrying on along the
     // trend: a slope that was small before it would otherwise walk the level far away in a long one.
+    const previousLevel = state.level;
     state.level = Math.max(0, (isOutlier ? state.level : forecastLevel) + levelStep);
+    // No faster fall than an audience leaves, unless the schedule says it is leaving: a sudden fall (three
+    // buckets well under the level, beyond count noise) is an outage until proven otherwise.
+    const floorLevel = previousLevel * (1 - config.maxFallPctPerBucket / 100);
+    const heldFall =
+      ramp === 0 &&
+      config.maxFallPctPerBucket > 0 &&
+      state.level < floorLevel &&
+      runMean < config.suddenFallShare * previousLevel &&
+      -runResidual > (SUDDEN_FALL_SIGMAS * Math.sqrt(Math.max(expectation.expectedViewers, 1) / 3)) / factor;
+    if (heldFall) state.level = floorLevel;
     // The trend learns from normal buckets only: small steps during a long peak or outage would otherwise add
     // up into a slope that walks the baseline to the excursion.
     const trendBeta = ramp === 0 ? config.trendBeta : config.rampTrendBeta;
-    state.trend = config.trendDamping * state.trend + (isOutlier ? 0 : trendBeta * levelStep);
+    state.trend = config.trendDamping * state.trend + (isOutlier || heldFall ? 0 : trendBeta * levelStep);
+    if (heldFall) state.trend = Math.max(state.trend, floorLevel - previousLevel);
     // The scale follows the lower quartile of the residuals (a quarter of normal buckets fall more than 0.6745
     // sigma below expected): reactions inflate the upper side only, so the band stays as narrow as the noise.
     if (!isOutlier) {
@@ -239,12 +284,31 @@ export class Baseline {
       this.learnMix(bucket);
     }
     state.contiguous = Math.min((state.contiguous ?? 0) + 1, SPAN_BUCKETS - 1);
+    // Copied into a buffer the baseline owns, and the state's record updated in place: no object per update.
+    const previous = state.previousMix;
+    let previousMix: PreviousMix | null = null;
+    if (previous !== undefined && previous.bucketStart === bucket.bucketStart - this.windowMs) {
+      previousMix = this.previousMixBuffer;
+      previousMix.bucketStart = previous.bucketStart;
+      previousMix.observed = previous.observed;
+      previousMix.engaged = previous.engaged;
+      previousMix.expectedViewers = previous.expectedViewers;
+    }
+    if (bucket.engaged === undefined) state.previousMix = undefined;
+    else {
+      const record = state.previousMix ?? (state.previousMix = { ...this.previousMixBuffer });
+      record.bucketStart = bucket.bucketStart;
+      record.observed = bucket.observed;
+      record.engaged = bucket.engaged;
+      record.expectedViewers = expectation.expectedViewers;
+    }
     return {
       expectation,
       isOutlier,
       warmingUp: false,
       recentViewers,
       engagedShare,
+      previousMix,
       previousViewers,
       recovering,
     };
@@ -405,6 +469,7 @@ function freshState(config: BaselineConfig): BaselineState {
     profile: emptyProfile(config),
     contiguous: 0,
     deepDropRun: 0,
+    previousMix: undefined,
     formerLevel: undefined,
     formerSigma: undefined,
     formerUntil: undefined,

@@ -48,6 +48,15 @@ export const baselineConfigSchema = z.object({
    */
   recoveryAfterDropBuckets: z.number().int().positive().default(6),
   recoveryBuckets: z.number().int().min(0).default(12),
+  /**
+   * The level falls at most this share (in %) a bucket outside a session's leaving ramp: an audience does not
+   * leave faster than that (1 %: 45 % in 10 minutes) unless the site fails, and on small counts an outage's
+   * buckets often stay inside the band and would otherwise walk the level down to its floor, making the way
+   * back a peak (and hiding the outage from the recovery rule). 0 turns it off.
+   */
+  maxFallPctPerBucket: z.number().min(0).max(100).default(1),
+  /** …while the last three buckets average under this share of the level (a sudden fall, not a drift down). */
+  suddenFallShare: z.number().min(0).max(1).default(0.7),
   /** At least 6: the ring of recent values it sizes also serves the rise rule (40–60 s back). */
   warmupBuckets: z.number().int().min(6).default(12),
   relativeSigmaFloor: z.number().min(0).default(0.03),

@@ -41,7 +41,7 @@ export interface Assessment extends Expectation {
    * expected, whatever it was 40–60 s before. Re-arming inside a held peak judges the rise itself.
    */
   levelScore?: number;
-  /** The action-mix rule's own score (1 when the mix is unknown or the bucket is not above expected). */
+  /** The action-mix rule's own score (1 when the mix is unknown, or when the other level rules already fail). */
   mixScore?: number;
   isPeak: boolean;
   isDrop: boolean;

@@ -274,6 +274,19 @@ describe("the action-mix rule", () => {
     ).toBe(1);
   });
 
+  it("judges the mix over the bucket before too, so one bucket's count noise does not let a push through", () => {
+    const rules = upliftConfigSchema.parse({});
+    // 50 extra actions, 25 of them engaged beyond the usual 40 %: alone, an engaged audience…
+    const bucket = { bucketStart: 10_000, observed: 150, engaged: 65 };
+    expect(engagedScore(bucket, 100, 0.4, rules)).toBeGreaterThan(0.5);
+    // …but the bucket before added 50 page views with 10 engaged: 35 of 100 extra actions together, a push.
+    const before = { bucketStart: 0, observed: 150, engaged: 50, expectedViewers: 100 };
+    expect(engagedScore(bucket, 100, 0.4, rules, before)).toBeLessThan(0.5);
+    // A bucket before with the usual audience and its usual mix (the rise starting now) still lets it pass.
+    const quietBefore = { bucketStart: 0, observed: 95, engaged: 38, expectedViewers: 100 };
+    expect(engagedScore(bucket, 100, 0.4, rules, quietBefore)).toBeGreaterThan(0.5);
+  });
+
   it("turns off at 0", () => {
     const bots = withBurst(() => ({ pageViews: 150, engaged: 0 }));
     expect(peakIndexes(run(new UpliftDetector({}, { minEngagedSharePct: 0 }), bots))).toContain(400);

@@ -1,6 +1,6 @@
 // The product's peak rules, shared by every detector: uplift over expected, a statistical margin, a minimum
 // volume; and the rule-based detector that scores the margin in baseline sigmas.
-import { Baseline, type BaselineState, type BaselineStep } from "./baseline";
+import { Baseline, type BaselineState, type BaselineStep, type PreviousMix } from "./baseline";
 import { baselineConfigSchema, upliftConfigSchema, type BaselineConfig, type UpliftConfig } from "./config";
 import type { Assessment, BucketObservation, Detector, DetectorState } from "./types";
 
@@ -47,16 +47,20 @@ export function judgeBucket(
           ((bucket.observed - step.recentViewers) / Math.max(expectation.expectedViewers, 1)) * 100,
           rules.minRisePct,
         );
-  const mixScore = engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules);
-  const levelScore =
+  const countsScore =
     step.warmingUp || step.recovering
       ? 0
       : Math.min(
           marginScore,
           thresholdScore(upliftPct, rules.minUpliftPct),
           thresholdScore(bucket.observed, rules.minVolume),
-          mixScore,
         );
+  // The mix only matters above expected (most buckets are not): skip its two spans when the score is 0 anyway.
+  const mixScore =
+    countsScore > 0
+      ? engagedScore(bucket, expectation.expectedViewers, step.engagedShare, rules, step.previousMix)
+      : 1;
+  const levelScore = Math.min(countsScore, mixScore);
   const score = Math.min(levelScore, riseScore);
   const isDrop =
     !step.warmingUp &&
@@ -90,11 +94,35 @@ export function engagedScore(
   expectedViewers: number,
   engagedShare: number | null,
   rules: UpliftConfig,
+  previous: PreviousMix | null = null,
 ): number {
   if (bucket.engaged === undefined || engagedShare === null || rules.minEngagedSharePct <= 0) return 1;
-  const excess = bucket.observed - expectedViewers;
+  const single = mixScore(bucket.observed, bucket.engaged, expectedViewers, engagedShare, rules);
+  // The mix of a few dozen actions is noisy: a push notification's page views now and then pass in one bucket.
+  // Its bucket before, when also above expected, must agree: together they are the same crowd, twice the count.
+  if (previous === null) return single;
+  const spanExcess = bucket.observed + previous.observed - expectedViewers - previous.expectedViewers;
+  if (!(spanExcess > 0)) return single;
+  const span = mixScore(
+    bucket.observed + previous.observed,
+    bucket.engaged + previous.engaged,
+    expectedViewers + previous.expectedViewers,
+    engagedShare,
+    rules,
+  );
+  return Math.min(single, span);
+}
+
+function mixScore(
+  observed: number,
+  engaged: number,
+  expectedViewers: number,
+  engagedShare: number,
+  rules: UpliftConfig,
+): number {
+  const excess = observed - expectedViewers;
   if (!(excess > 0)) return 1;
-  const engagedExcess = bucket.engaged - engagedShare * expectedViewers;
+  const engagedExcess = engaged - engagedShare * expectedViewers;
   if (!(engagedExcess > 0)) return 0;
   // Squared, so the score is still 0.5 exactly at the threshold but a clearly engaged excess scores well above
   // it: the mix is a yes/no test of who is coming, and a noisy mix alone should not make a clear rise a weak
