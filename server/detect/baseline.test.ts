@@ -89,11 +89,29 @@ describe("Baseline", () => {
     feed(baseline, flat(100, 100));
     const inflated = new Baseline({}, { ...baseline.toJSON(), sigma: 60 });
     const step = inflated.update({ bucketStart: SYNTHETIC_START_MS + 100 * WINDOW_MS, observed: 100 });
-    expect(step.expectation.sigma).toBeLessThanOrEqual(2 * Math.sqrt(100) + 1e-9);
+    // 1.5× count noise: a scale measured wider than that is a level off after a reaction, not noise.
+    expect(step.expectation.sigma).toBeCloseTo(1.5 * Math.sqrt(100), 6);
     const uncapped = new Baseline({ maxScaleMultiple: 0 }, { ...baseline.toJSON(), sigma: 60 });
     expect(
       uncapped.update({ bucketStart: SYNTHETIC_START_MS + 100 * WINDOW_MS, observed: 100 }).expectation.sigma,
     ).toBeCloseTo(60, 0);
+  });
+
+  it("after an accepted rise, hands the uplift rule the level from before it until the level is back", () => {
+    const baseline = new Baseline();
+    feed(baseline, flat(100, 100));
+    // Stacked reactions hold the series at 200 past maxOutlierBuckets: the level accepts 200…
+    const risen = feed(baseline, flat(60, 200, 100)).at(-1)!;
+    expect(risen.expectation.expectedViewers).toBeCloseTo(200, 0);
+    // …while the uplift rule still measures against the ~100 from before (the level learned the run a little).
+    expect(risen.referenceViewers).toBeGreaterThan(99);
+    expect(risen.referenceViewers).toBeLessThan(105);
+    const off = new Baseline({ restMemoryBuckets: 0 });
+    feed(off, flat(100, 100));
+    expect(feed(off, flat(60, 200, 100)).at(-1)!.referenceViewers).toBeCloseTo(200, 0);
+    // Back at 100, the level comes down and the reference is expected again.
+    const back = feed(baseline, flat(200, 100, 160)).at(-1)!;
+    expect(back.referenceViewers).toBe(back.expectation.expectedViewers);
   });
 
   it("hands the rules the buckets before this one, none across a gap", () => {
@@ -115,7 +133,8 @@ describe("Baseline", () => {
   });
 
   it("falls no faster than an audience leaves when the series suddenly drops (an outage), count noise aside", () => {
-    // A noisy 25 a window (its band wide enough that 14 stays inside it), then an outage leaving 14.
+    // A noisy 25 a window (its band, the scale allowed 2× count noise, wide enough that 14 stays inside it),
+    // then an outage leaving 14.
     const noise = [0, 12, -10, 5, -12, 9, -4, 11, -6, 3, -11, 7];
     const outage = [0, 2, -2, 1, -1, 3, -3, 0, 2, -2];
     const series = Array.from({ length: 310 }, (_, index) => ({
@@ -124,9 +143,9 @@ describe("Baseline", () => {
     }));
     const expectedAfter = (baseline: Baseline) => feed(baseline, series).at(-1)!.expectation.expectedViewers;
     // Held at 1 % a bucket, the level is still near the audience from before a minute and a half in…
-    expect(expectedAfter(new Baseline())).toBeGreaterThan(20.5);
+    expect(expectedAfter(new Baseline({ maxScaleMultiple: 2 }))).toBeGreaterThan(20.5);
     // …where it would follow the outage down (and call the way back a peak) without the limit.
-    expect(expectedAfter(new Baseline({ maxFallPctPerBucket: 0 }))).toBeLessThan(19.5);
+    expect(expectedAfter(new Baseline({ maxScaleMultiple: 2, maxFallPctPerBucket: 0 }))).toBeLessThan(19.5);
   });
 
   it("projects over a short gap and restarts after a long one, keeping order strict", () => {

@@ -63,6 +63,13 @@ export interface BaselineState {
   /** Until when (bucket start, epoch ms) the former level can come back: maxOutlierBuckets after the rise. */
   formerUntil?: number;
   /**
+   * The level from before a chain of accepted rises (deseasonalised), and until when (bucket start, epoch ms)
+   * the uplift rule judges against it (see restMemoryBuckets). Absent when there is none, or in states from
+   * before.
+   */
+  restLevel?: number;
+  restUntil?: number;
+  /**
    * Until when (bucket start, epoch ms) the series is recovering from a drop (an outage ending): its way back
    * up, and a level that went stale meanwhile, are not a peak.
    */
@@ -105,6 +112,11 @@ export interface BaselineStep {
    * peak is judged.
    */
   recovering: boolean;
+  /**
+   * What the uplift rule measures the excess over expected against: expectedViewers, or less after an accepted
+   * rise, the expectation at the level from before it (see restMemoryBuckets).
+   */
+  referenceViewers: number;
   /**
    * The observed viewers of the buckets just before this one, latest first, on this bucket's time-of-day
    * scale: at most SPAN_BUCKETS − 1, none across a gap or a restart. What a trailing span adds up. Owned by
@@ -177,6 +189,7 @@ export class Baseline {
         previousMix: null,
         previousViewers: NO_PREVIOUS,
         recovering: false,
+        referenceViewers: expectation.expectedViewers,
       };
     }
     const engagedShare = this.engagedShare();
@@ -196,6 +209,17 @@ export class Baseline {
     const forecastLevel = state.level + config.trendDamping * state.trend;
     const expectation = this.expectation(forecastLevel, factor);
     const scale = expectation.sigma / factor;
+    // After an accepted rise, the uplift rule's reference is the level from before it (with the same bias), until
+    // the memory runs out or the level is back down there.
+    let referenceViewers = expectation.expectedViewers;
+    if (state.restLevel !== undefined) {
+      if (bucket.bucketStart > (state.restUntil ?? 0) || state.restLevel >= forecastLevel)
+        forgetRestLevel(state);
+      else {
+        const bias = expectation.expectedViewers - Math.max(0, forecastLevel * factor);
+        referenceViewers = Math.min(referenceViewers, state.restLevel * factor + bias);
+      }
+    }
     const residual = deseasonalised - forecastLevel;
     // Beyond the band, or a large relative move that is also beyond the clipping point: on small counts a
     // doubling or an outage can stay inside a ±k·sigma band and would otherwise be learned as normal.
@@ -311,6 +335,7 @@ export class Baseline {
       previousMix,
       previousViewers,
       recovering,
+      referenceViewers,
     };
   }
 
@@ -338,11 +363,20 @@ export class Baseline {
   private acceptNewLevel(): void {
     const { state } = this;
     if (state.outlierRun > 0) {
+      // A rise on top of an accepted rise keeps the level from before the first one: stacked reactions.
+      const memory = this.config.restMemoryBuckets;
+      if (memory > 0) {
+        const now = state.lastBucketStart ?? 0;
+        const active = state.restLevel !== undefined && now <= (state.restUntil ?? 0);
+        state.restLevel = active ? Math.min(state.restLevel!, state.level) : state.level;
+        state.restUntil = now + memory * this.windowMs;
+      }
       state.formerLevel = state.level;
       state.formerSigma = state.sigma;
       state.formerUntil = (state.lastBucketStart ?? 0) + this.config.maxOutlierBuckets * this.windowMs;
     } else {
       forgetFormerLevel(state);
+      forgetRestLevel(state);
     }
     const recent = this.recentValues();
     state.level = median(recent);
@@ -456,6 +490,11 @@ function forgetFormerLevel(state: BaselineState): void {
   state.formerUntil = undefined;
 }
 
+function forgetRestLevel(state: BaselineState): void {
+  state.restLevel = undefined;
+  state.restUntil = undefined;
+}
+
 function freshState(config: BaselineConfig): BaselineState {
   return {
     level: 0,
@@ -473,6 +512,8 @@ function freshState(config: BaselineConfig): BaselineState {
     formerLevel: undefined,
     formerSigma: undefined,
     formerUntil: undefined,
+    restLevel: undefined,
+    restUntil: undefined,
     recoveringUntil: undefined,
   };
 }

@@ -63,9 +63,11 @@ export const baselineConfigSchema = z.object({
   /**
    * The measured scale counts for at most this multiple of the floor (Poisson noise, the relative floor): a
    * level left off by a long excursion makes the residuals one-sided, and the scale would read that as noise.
-   * 0 leaves it uncapped.
+   * 1.5: the simulator's counts are Poisson (a measured scale is ~1.0× count noise on busy series), and the
+   * scale that passes 1.5× is a level accepted on a reaction's tail, which at 2× hid the next reactions under
+   * the margin (market F1 +0.001 to +0.002 on both demo seeds; 1.4–1.6 all as good). 0 leaves it uncapped.
    */
-  maxScaleMultiple: z.number().min(0).default(2),
+  maxScaleMultiple: z.number().min(0).default(1.5),
   /** Counts are at least Poisson-noisy: sigma ≥ √expected. */
   countNoise: z.boolean().default(true),
   minSigma: z.number().min(0).default(1),
@@ -83,6 +85,15 @@ export const baselineConfigSchema = z.object({
   rampTrendBeta: z.number().gt(0).lt(1).default(0.2),
   /** Gain of the expected action mix (the engaged share of actions), learned from normal buckets. */
   mixAlpha: z.number().gt(0).lt(1).default(0.02),
+  /**
+   * A level accepted on a rise (maxOutlierBuckets above the band) is the current audience, not its normal one:
+   * in a busy session reactions stack on each other's tails for minutes, and judged against that level the
+   * next reaction is only +20–35 %. For this many buckets after the last such rise (or until the level is back
+   * down to it) the uplift rule measures the excess over expected against the level from before the first
+   * rise of the chain; the margin and the rise rule still judge against expected. 360 (an hour): market
+   * recall +0.007 to +0.010 on the demo seeds (180 to 720 all helped). 0 turns it off.
+   */
+  restMemoryBuckets: z.number().int().min(0).default(360),
 });
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;
 
@@ -164,9 +175,11 @@ export const peakTrackerConfigSchema = z.object({
   /**
    * Re-arming inside a peak, so a second reaction on the tail of the first is a new peak: once the excess
    * over expected (averaged over two buckets) has fallen this share below its top, a new rise from the
-   * lowest point fires again. 0 turns re-arming off.
+   * lowest point fires again. 0.15: a second reaction often starts while the first one's tail has fallen
+   * only 15–20 % from its top, and the rise rules below (rearmRiseSigmas, rearmMinRisePct) already keep noise
+   * on a tail from re-arming (0.13–0.17 all helped both demo seeds; 0.1 added false peaks). 0 turns it off.
    */
-  rearmDropShare: z.number().min(0).max(1).default(0.2),
+  rearmDropShare: z.number().min(0).max(1).default(0.15),
   /**
    * …when the rise is at least this many Poisson sigmas of the bucket (√observed)… A rise that clears the
    * level rules but not the rise rule (the tail was still high 40–60 s before) must hold for a second bucket.

@@ -105,6 +105,23 @@ describe("PeakTracker", () => {
     ]);
   });
 
+  it("re-arms once the tail fell 15 % below its top, not only 20 %", () => {
+    // Expected 100: a first reaction at +200 %, its tail eases to +165 % (17.5 % under the top), then a second
+    // reaction lifts it by 65 actions (over 3.25 Poisson sigmas and 35 % of expected): a new peak, which at 0.2
+    // does not re-arm (its top lifts the first one's and the tail never fell 20 % under it).
+    const uplifts = [0, 150, 200, 200, 170, 165, 165, 230, 180, 100, 10, 0, 0];
+    expect(track(new PeakTracker(WINDOW_MS), uplifts).map((event) => event.kind)).toEqual([
+      "peak",
+      "peak-end",
+      "peak",
+      "peak-end",
+    ]);
+    expect(track(new PeakTracker(WINDOW_MS, { rearmDropShare: 0.2 }), uplifts).map((e) => e.kind)).toEqual([
+      "peak",
+      "peak-end",
+    ]);
+  });
+
   it("does not re-arm on noise around a decaying peak, nor with re-arming off", () => {
     const decay = [0, 80, 150, 140, 120, 130, 110, 115, 100, 90, 95, 80, 70, 75, 60, 10, 0, 0];
     const kinds = (tracker: PeakTracker) => track(tracker, decay).map((event) => event.kind);

@@ -31,6 +31,21 @@ describe("thresholdScore and upliftPctOf", () => {
 });
 
 describe("UpliftDetector", () => {
+  it("judges uplift against the level from before an accepted rise: a reaction on stacked tails", () => {
+    // 100 a window, then 200 for ten minutes (accepted as the level), then a reaction adding 70: +35 % over
+    // expected, but +70 % of the audience's normal level, and beyond the margin and the rise rule.
+    const series = [
+      ...Array.from({ length: 100 }, (_, index) => at(index, 100)),
+      ...Array.from({ length: 60 }, (_, index) => at(100 + index, 200)),
+      at(160, 270),
+    ];
+    const last = (detector: UpliftDetector) => run(detector, series).at(-1)!;
+    const judged = last(new UpliftDetector());
+    expect(judged.upliftPct).toBeCloseTo(35, 0);
+    expect(judged.isPeak).toBe(true);
+    expect(last(new UpliftDetector({ restMemoryBuckets: 0 })).isPeak).toBe(false);
+  });
+
   it("fires on the first bucket of an injected peak and on nothing else", () => {
     const series = syntheticSeries({
       buckets: 600,

@@ -40,6 +40,13 @@ export function judgeBucket(
 ): Assessment {
   const { expectation } = step;
   const upliftPct = upliftPctOf(bucket.observed, expectation.expectedViewers);
+  // The uplift rule's excess over expected, against the audience's normal level (after an accepted rise, the
+  // level from before it; see restMemoryBuckets). The reported uplift, the drop rule and the rise rule keep
+  // expected: a slow trend the level accepted is not a rise.
+  const ruleUpliftPct = upliftPctOf(
+    bucket.observed - expectation.expectedViewers + step.referenceViewers,
+    step.referenceViewers,
+  );
   const riseScore =
     rules.minRisePct <= 0 || step.recentViewers === null
       ? 1
@@ -52,7 +59,7 @@ export function judgeBucket(
       ? 0
       : Math.min(
           marginScore,
-          thresholdScore(upliftPct, rules.minUpliftPct),
+          thresholdScore(ruleUpliftPct, rules.minUpliftPct),
           thresholdScore(bucket.observed, rules.minVolume),
         );
   // The mix only matters above expected (most buckets are not): skip its two spans when the score is 0 anyway.
@@ -181,18 +188,19 @@ export class UpliftDetector implements Detector {
   private spanEvidence(observed: number, step: BaselineStep, expectedViewers: number, sigma: number): number {
     const bandSigmas = this.baseline.config.bandSigmas;
     const { minUpliftPct } = this.rules;
-    const expected = Math.max(expectedViewers, 1);
+    // Uplift is measured against the reference (judgeBucket), the margin against expected.
+    const reference = Math.max(step.referenceViewers, 1);
     let best = thresholdScore(marginSigmas(observed, expectedViewers, sigma), bandSigmas);
     // The bucket's own uplift caps its score (judgeBucket takes the minimum): when the bucket's margin already
     // reaches it, no span can change the score. Most buckets stop here, which keeps this path cheap.
-    if (best >= thresholdScore(upliftPctOf(observed, expectedViewers), minUpliftPct)) return best;
+    if (best >= thresholdScore(((observed - expectedViewers) / reference) * 100, minUpliftPct)) return best;
     let sum = observed;
     const previous = step.previousViewers;
     for (let index = 0; index < previous.length; index += 1) {
       const span = index + 2;
       sum += previous[index]!;
       const spanUplift = thresholdScore(
-        ((sum - span * expectedViewers) / (span * expected)) * 100,
+        ((sum - span * expectedViewers) / (span * reference)) * 100,
         minUpliftPct,
       );
       if (spanUplift <= best) continue;
