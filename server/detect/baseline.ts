@@ -198,7 +198,8 @@ export class Baseline {
     const reach = Math.min(state.contiguous ?? 0, SPAN_BUCKETS - 1, state.recent.length);
     // One buffer per baseline, refilled each update (this runs for every bucket of every series).
     const buffer = this.previousBuffer;
-    buffer.length = reach;
+    // Setting an array's length is a runtime call even when it does not change it: only when it does.
+    if (buffer.length !== reach) buffer.length = reach;
     for (let back = 1; back <= reach; back += 1) buffer[back - 1] = this.recentAt(back) * factor;
     const previousViewers = reach === 0 ? NO_PREVIOUS : buffer;
     // An audience gathering for (or leaving) a session the schedule announced: follow it faster and learn its

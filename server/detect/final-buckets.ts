@@ -40,17 +40,15 @@ export function bucketsToJudge(options: {
   partitionTraffic?: ReadonlySet<number>;
 }): BucketsToJudge {
   const { lastJudged, lastFinal, counts, engaged, windowMs, maxZeroFill, partitionTraffic } = options;
-  const flowed = (bucketStart: number) => partitionTraffic === undefined || partitionTraffic.has(bucketStart);
-  const observation = (bucketStart: number, observed: number) =>
-    engaged ? { bucketStart, observed, engaged: engaged.get(bucketStart) ?? 0 } : { bucketStart, observed };
   if (lastJudged !== null && lastFinal === lastJudged + windowMs) {
     // The usual live step: exactly one new final window. No key lists to sort, no silence to jump.
     const observed = counts.get(lastFinal);
-    if (observed === undefined && !flowed(lastFinal)) return { observations: [], stored: new Set() };
-    return {
-      observations: [observation(lastFinal, observed ?? 0)],
-      stored: observed === undefined ? new Set() : new Set([lastFinal]),
-    };
+    if (observed === undefined && !flowed(partitionTraffic, lastFinal)) {
+      return { observations: [], stored: new Set() };
+    }
+    const stored = new Set<number>();
+    if (observed !== undefined) stored.add(lastFinal);
+    return { observations: [observation(engaged, lastFinal, observed ?? 0)], stored };
   }
   const storedStarts = [...counts.keys()]
     .filter((start) => start <= lastFinal && (lastJudged === null || start > lastJudged))
@@ -72,11 +70,27 @@ export function bucketsToJudge(options: {
     const silenceEnd = Math.min(nextStored, lastFinal + windowMs);
     if ((silenceEnd - start) / windowMs > maxZeroFill) start = silenceEnd - maxZeroFill * windowMs;
     if (start === nextStored) {
-      observations.push(observation(start, counts.get(start)!));
+      observations.push(observation(engaged, start, counts.get(start)!));
       next += 1;
-    } else if (flowed(start)) {
-      observations.push(observation(start, 0));
+    } else if (flowed(partitionTraffic, start)) {
+      observations.push(observation(engaged, start, 0));
     }
   }
   return { observations, stored };
+}
+
+// Module functions rather than closures: this runs for every series at every step, and under tsx (esbuild's
+// keepNames) every closure made in a call is also renamed with Object.defineProperty, ~0.5 µs each.
+function flowed(partitionTraffic: ReadonlySet<number> | undefined, bucketStart: number): boolean {
+  return partitionTraffic === undefined || partitionTraffic.has(bucketStart);
+}
+
+function observation(
+  engaged: ReadonlyMap<number, number> | undefined,
+  bucketStart: number,
+  observed: number,
+): BucketsToJudge["observations"][number] {
+  return engaged
+    ? { bucketStart, observed, engaged: engaged.get(bucketStart) ?? 0 }
+    : { bucketStart, observed };
 }

@@ -11,8 +11,12 @@ const MIN_FACTOR = 0.1;
 const MAX_FACTOR = 10;
 
 export interface SeasonalProfileState {
-  binMeans: number[];
-  binDays: number[];
+  /**
+   * Per time-of-day bin. Saved as the numbers joined by commas (see toJSON): exact, and the state's JSON need
+   * not format 2 × 96 numbers at each checkpoint. A state from before holds arrays; both load.
+   */
+  binMeans: number[] | string;
+  binDays: number[] | string;
   /** Sum of the filled bins' means and their count: the profile's mean in O(1). */
   meansTotal: number;
   filledBins: number;
@@ -26,6 +30,20 @@ export interface SeasonalProfileState {
 export class SeasonalProfile {
   private readonly binMs: number;
   private readonly bucketsPerBin: number;
+  /** The state's bins, as arrays (they are strings in a saved state until loaded here). */
+  private readonly binMeans: number[];
+  private readonly binDays: number[];
+  /**
+   * The bins as saved, kept until a bin is folded in: that happens once per bin (15 min), while the state is
+   * saved every few minutes.
+   */
+  private savedBins: { binMeans: string; binDays: string } | null = null;
+  /**
+   * The time span (epoch ms) of the open bin on its day, once observe has placed a bucket in it: most buckets
+   * fall in it, and then need no time-of-day arithmetic (a remainder of epoch ms is a slow float operation).
+   */
+  private openFrom = 0;
+  private openUntil = 0;
 
   constructor(
     private readonly config: BaselineConfig,
@@ -33,10 +51,13 @@ export class SeasonalProfile {
   ) {
     this.binMs = config.seasonBinMinutes * 60_000;
     this.bucketsPerBin = this.binMs / (config.windowSeconds * 1000);
+    this.binMeans = state.binMeans = loadBins(state.binMeans);
+    this.binDays = state.binDays = loadBins(state.binDays);
   }
 
   toJSON(): SeasonalProfileState {
-    return { ...this.state, binMeans: [...this.state.binMeans], binDays: [...this.state.binDays] };
+    this.savedBins ??= { binMeans: this.binMeans.join(","), binDays: this.binDays.join(",") };
+    return { ...this.state, binMeans: this.savedBins.binMeans, binDays: this.savedBins.binDays };
   }
 
   /** Multiplicative factor for the bucket's time of day: 1 until enough days are seen, then blended in. */
@@ -47,11 +68,11 @@ export class SeasonalProfile {
     const minDays = this.config.seasonMinDays;
     const weight = Math.min(1, Math.max(0, (days - minDays) / minDays));
     if (weight === 0) return 1;
-    const bin = this.binOf(bucketStart);
-    if (s.binDays[bin] === 0) return 1;
+    const bin = this.inOpenBin(bucketStart) ? s.openBin : this.binOf(bucketStart);
+    if (this.binDays[bin] === 0) return 1;
     const profileMean = s.meansTotal / s.filledBins;
     if (profileMean <= 0) return 1;
-    const shape = Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, s.binMeans[bin]! / profileMean));
+    const shape = Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, this.binMeans[bin]! / profileMean));
     return 1 + weight * (shape - 1);
   }
 
@@ -59,12 +80,16 @@ export class SeasonalProfile {
   observe(bucketStart: number, observed: number): void {
     const s = this.state;
     if (s.firstBucketStart === null) s.firstBucketStart = bucketStart;
-    const bin = this.binOf(bucketStart);
-    const day = Math.floor(bucketStart / DAY_MS);
-    if (bin !== s.openBin || day !== s.openDay) {
-      this.closeOpenBin();
-      s.openBin = bin;
-      s.openDay = day;
+    if (!this.inOpenBin(bucketStart)) {
+      const bin = this.binOf(bucketStart);
+      const day = Math.floor(bucketStart / DAY_MS);
+      if (bin !== s.openBin || day !== s.openDay) {
+        this.closeOpenBin();
+        s.openBin = bin;
+        s.openDay = day;
+      }
+      this.openFrom = day * DAY_MS + bin * this.binMs;
+      this.openUntil = Math.min(this.openFrom + this.binMs, (day + 1) * DAY_MS);
     }
     s.openTotal += observed;
     s.openCount += 1;
@@ -72,12 +97,13 @@ export class SeasonalProfile {
 
   private closeOpenBin(): void {
     const s = this.state;
+    const { binMeans, binDays } = this;
     if (s.openBin >= 0 && s.openCount >= this.bucketsPerBin * MIN_BIN_COVERAGE) {
       const binMean = s.openTotal / s.openCount;
       const bin = s.openBin;
-      const previous = s.binMeans[bin]!;
+      const previous = binMeans[bin]!;
       let next = binMean;
-      if (s.binDays[bin]! > 0) {
+      if (binDays[bin]! > 0) {
         const bounded =
           previous <= 0
             ? binMean
@@ -86,12 +112,17 @@ export class SeasonalProfile {
       } else {
         s.filledBins += 1;
       }
-      s.meansTotal += next - (s.binDays[bin]! > 0 ? previous : 0);
-      s.binMeans[bin] = next;
-      s.binDays[bin]! += 1;
+      s.meansTotal += next - (binDays[bin]! > 0 ? previous : 0);
+      binMeans[bin] = next;
+      binDays[bin]! += 1;
+      this.savedBins = null;
     }
     s.openTotal = 0;
     s.openCount = 0;
+  }
+
+  private inOpenBin(bucketStart: number): boolean {
+    return bucketStart >= this.openFrom && bucketStart < this.openUntil;
   }
 
   private binOf(bucketStart: number): number {
@@ -113,4 +144,9 @@ export function emptyProfile(config: BaselineConfig): SeasonalProfileState {
     openTotal: 0,
     openCount: 0,
   };
+}
+
+/** A saved bin list back as numbers: String(number) and Number(string) round-trip every double exactly. */
+function loadBins(saved: number[] | string): number[] {
+  return typeof saved === "string" ? saved.split(",").map(Number) : saved;
 }
