@@ -27,6 +27,11 @@ function track(tracker: PeakTracker, uplifts: readonly number[], from = 0): Dete
   return uplifts.flatMap((uplift, index) => tracker.track(assessment(from + index, uplift)));
 }
 
+/** Each event as kind@window start (a peak's own window, a peak-end's end). */
+function timeline(events: readonly DetectionEvent[]): string[] {
+  return events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`);
+}
+
 describe("PeakTracker", () => {
   it("raises one peak per peak, on its first crossing, and ends it once back near expected", () => {
     const events = track(new PeakTracker(WINDOW_MS), [0, 5, 60, 90, 70, 45, 20, 10, 5, 0]);
@@ -95,9 +100,7 @@ describe("PeakTracker", () => {
       new PeakTracker(WINDOW_MS),
       [0, 80, 150, 120, 90, 70, 60, 60, 110, 160, 120, 10, 0, 0],
     );
-    expect(
-      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
-    ).toEqual([
+    expect(timeline(events)).toEqual([
       `peak@${1 * WINDOW_MS}`,
       `peak-end@${8 * WINDOW_MS}`,
       `peak@${8 * WINDOW_MS}`,
@@ -140,9 +143,7 @@ describe("PeakTracker", () => {
       new PeakTracker(WINDOW_MS),
       [0, 50, 60, 60, 40, 35, 35, 65, 75, 95, 100, 80, 10, 0, 0],
     );
-    expect(
-      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
-    ).toEqual([
+    expect(timeline(events)).toEqual([
       `peak@${1 * WINDOW_MS}`,
       `peak-end@${9 * WINDOW_MS}`,
       `peak@${9 * WINDOW_MS}`,
@@ -240,9 +241,7 @@ describe("PeakTracker", () => {
     const events = secondRise([0, 80, 150, 120, 90, 70, 60, 60, "level", "level", 120, 10, 0, 0]).flatMap(
       (a) => tracker.track(a),
     );
-    expect(
-      events.map((event) => `${event.kind}@${"bucketStart" in event ? event.bucketStart : event.endedAt}`),
-    ).toEqual([
+    expect(timeline(events)).toEqual([
       `peak@${1 * WINDOW_MS}`,
       `peak-end@${9 * WINDOW_MS}`,
       `peak@${9 * WINDOW_MS}`,
