@@ -256,7 +256,13 @@ describe("grouping with play-by-play causes", () => {
 
   it("picks a group through its latest peak only for a market it does not hold", () => {
     const open = [
-      { sport: "football", startedAt: 0, causes: null, lastPeakAt: 50_000, countries: ["FR", "ES"] },
+      {
+        sport: "football",
+        startedAt: 0,
+        causes: null,
+        lastPeakAt: 50_000,
+        latestByCountry: { FR: 10_000, ES: 50_000 },
+      },
     ];
     expect(pickGroup(open, { sport: "football", country: "IT", bucketStart: 100_000 }, [], RULE)).toBe(
       open[0],
@@ -349,7 +355,6 @@ describe("grouping with play-by-play causes", () => {
         startedAt: 0,
         causes: ["goal"],
         lastPeakAt: 40_000,
-        countries: ["FR", "DE"],
         latestByCountry: { FR: 0, DE: 40_000 },
       },
     ];

@@ -94,9 +94,7 @@ export interface OpenGroup {
   causes: readonly string[] | null;
   /** Its latest member peak's bucket (none yet: a play-by-play group waiting for traffic). */
   lastPeakAt?: number | null;
-  /** The countries of its member peaks. */
-  countries?: readonly string[];
-  /** Each member country's latest peak bucket. */
+  /** The countries of its member peaks, each with its latest peak bucket. */
   latestByCountry?: Readonly<Record<string, number>>;
 }
 
@@ -191,8 +189,8 @@ function extendsTo(
   peak: Pick<MarketPeak, "bucketStart"> & { country?: string },
   rule: GroupingRule,
 ): boolean {
-  if (peak.country === undefined || group.lastPeakAt == null || !group.countries) return false;
-  if (group.countries.includes(peak.country)) return false;
+  if (peak.country === undefined || group.lastPeakAt == null || !group.latestByCountry) return false;
+  if (Object.hasOwn(group.latestByCountry, peak.country)) return false;
   const after = peak.bucketStart - group.startedAt;
   return (
     after > 0 &&
@@ -263,12 +261,11 @@ export function pickGroup<G extends OpenGroup>(
   return best;
 }
 
-/** Records a peak (with its possible causes) joining a group: its causes, latest peak and countries. */
+/** Records a peak (with its possible causes) joining a group: its causes, latest peak and its country's. */
 export function joinGroup(
   group: {
     causes: string[] | null;
     lastPeakAt?: number | null;
-    countries?: readonly string[];
     latestByCountry?: Readonly<Record<string, number>>;
   },
   peak: Pick<MarketPeak, "country" | "bucketStart">,
@@ -276,8 +273,6 @@ export function joinGroup(
 ): void {
   group.causes = joinCauses(group.causes, causes);
   group.lastPeakAt = Math.max(group.lastPeakAt ?? peak.bucketStart, peak.bucketStart);
-  const countries = group.countries ?? [];
-  group.countries = countries.includes(peak.country) ? countries : [...countries, peak.country];
   const latest = group.latestByCountry?.[peak.country];
   group.latestByCountry = {
     ...group.latestByCountry,

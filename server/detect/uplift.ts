@@ -16,6 +16,14 @@ export function upliftPctOf(observed: number, expectedViewers: number): number {
 }
 
 /**
+ * The uplift rule's %: the excess over expected against the audience's normal level, `referenceViewers` (after
+ * an accepted rise, the level from before it; see restMemoryBuckets), not against expected itself.
+ */
+function ruleUpliftPctOf(observed: number, expectedViewers: number, referenceViewers: number): number {
+  return ((observed - expectedViewers) / Math.max(referenceViewers, 1)) * 100;
+}
+
+/**
  * How many sigmas `observed` lies above `expected` (both counts of one span), variance-stabilised:
  * 2(√observed − √expected) is close to a unit normal for Poisson counts, small ones included, where the plain
  * (observed − expected)/√expected puts far too many blips of a 10-action series beyond 4 sigmas. A scale wider
@@ -40,13 +48,9 @@ export function judgeBucket(
 ): Assessment {
   const { expectation } = step;
   const upliftPct = upliftPctOf(bucket.observed, expectation.expectedViewers);
-  // The uplift rule's excess over expected, against the audience's normal level (after an accepted rise, the
-  // level from before it; see restMemoryBuckets). The reported uplift, the drop rule and the rise rule keep
-  // expected: a slow trend the level accepted is not a rise.
-  const ruleUpliftPct = upliftPctOf(
-    bucket.observed - expectation.expectedViewers + step.referenceViewers,
-    step.referenceViewers,
-  );
+  // The reported uplift, the drop rule and the rise rule keep expected: a slow trend the level accepted is not a
+  // rise. Only the uplift rule judges against the reference.
+  const ruleUpliftPct = ruleUpliftPctOf(bucket.observed, expectation.expectedViewers, step.referenceViewers);
   const riseScore =
     rules.minRisePct <= 0 || step.recentViewers === null
       ? 1
@@ -193,7 +197,8 @@ export class UpliftDetector implements Detector {
     let best = thresholdScore(marginSigmas(observed, expectedViewers, sigma), bandSigmas);
     // The bucket's own uplift caps its score (judgeBucket takes the minimum): when the bucket's margin already
     // reaches it, no span can change the score. Most buckets stop here, which keeps this path cheap.
-    if (best >= thresholdScore(((observed - expectedViewers) / reference) * 100, minUpliftPct)) return best;
+    const ownUplift = ruleUpliftPctOf(observed, expectedViewers, step.referenceViewers);
+    if (best >= thresholdScore(ownUplift, minUpliftPct)) return best;
     let sum = observed;
     const previous = step.previousViewers;
     for (let index = 0; index < previous.length; index += 1) {
